@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: MIT
+#
+# One non-recursive Makefile for the whole project. Every output goes under
+# build/, mirroring the source tree. The parts add their rules in:
+#   boot/boot.mk      stage1 and stage2 (BIOS path)
+#   efi/efi.mk        BOOTX64.EFI (UEFI path)
+#   mkdisk/mkdisk.mk  the disk image tool, with the loaders embedded
+#   tests/tests.mk    unit tests, probe kernel, QEMU boot tests, benchmarks
+#
+# `make V=1` shows full commands.
+
+BUILD := build
+SHELL := /bin/bash
+
+ifeq ($(V),1)
+Q :=
+quiet = @true
+else
+Q := @
+quiet = @printf '  %-6s %s\n'
+endif
+
+CC := gcc
+LD := ld
+OBJCOPY := objcopy
+NASM := nasm
+
+# Flag sets, one per kind of target.
+COMMON_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Icommon -I$(BUILD)
+HOST_CFLAGS := $(COMMON_CFLAGS) -O2 -g
+STAGE2_CFLAGS := $(COMMON_CFLAGS) -m32 -march=i686 -Os -ffreestanding \
+	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-mno-sse -mno-mmx -mgeneral-regs-only
+EFI_INC := /usr/include/efi
+EFI_CFLAGS := $(COMMON_CFLAGS) -O2 -ffreestanding -fpic -fshort-wchar \
+	-mno-red-zone -mno-sse -mno-mmx -fno-stack-protector \
+	-fno-strict-aliasing -DGNU_EFI_USE_MS_ABI -DEFI_FUNCTION_WRAPPER \
+	-I$(EFI_INC) -I$(EFI_INC)/x86_64 -I$(EFI_INC)/protocol
+NASMFLAGS := -Werror -I$(BUILD)/
+DEPFLAGS = -MMD -MP
+
+# Debian packages behind each tool: a missing tool stops the build with one
+# line naming the package (`make deps` installs them all).
+DEB_PACKAGES := build-essential gcc-multilib nasm gnu-efi mtools dosfstools \
+	fdisk qemu-system-x86 ovmf busybox-static cpio xz-utils zstd \
+	clang lld libclang-rt-14-dev gdb
+need = $(if $(shell command -v $(1) 2>/dev/null),,$(error $(1) not found: \
+	install the Debian package $(2) (or run `make deps`)))
+
+.PHONY: all test test-unit bench deps clean run debug fuzz
+all:
+
+# nasm cannot read C headers: turn common/layout.h into build/layout.inc.
+$(BUILD)/layout.inc: common/layout.h
+	$(quiet) GEN $@
+	@mkdir -p $(@D)
+	$(Q)sed -n 's/^#define \([A-Z0-9_]*\) \(.*\)$$/%define \1 \2/p' $< > $@
+
+include boot/boot.mk
+include efi/efi.mk
+include mkdisk/mkdisk.mk
+include tests/tests.mk
+
+# The default disk image: the given KERNEL/INITRD/CMDLINE, or a Debian
+# kernel and the project's busybox initramfs (tests/qemu/default-image.sh).
+KERNEL ?=
+INITRD ?=
+CMDLINE ?= console=tty0 console=ttyS0,115200
+DISK ?= disk.img
+.PHONY: disk.img
+disk.img: $(BUILD)/mkdisk
+	$(Q)KERNEL="$(KERNEL)" INITRD="$(INITRD)" CMDLINE="$(CMDLINE)" \
+		BUILD="$(BUILD)" bash tests/qemu/default-image.sh "$(DISK)"
+
+QEMU ?= qemu-system-x86_64
+run: disk.img
+	$(QEMU) -m 512 -hda $(DISK) -serial mon:stdio -no-reboot
+
+deps:
+	bash .ci/deps.sh
+
+clean:
+	rm -rf $(BUILD)

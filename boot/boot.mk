@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: MIT
+#
+# boot.mk - the BIOS path: stage1 (the MBR) and stage2, with size budgets.
+
+STAGE1_BIN := $(BUILD)/boot/stage1.bin
+STAGE2_BIN := $(BUILD)/boot/stage2.bin
+STAGE2_ELF := $(BUILD)/boot/stage2.elf
+STAGE1_BUDGET := 440
+STAGE2_BUDGET := 32768
+
+STAGE2_C := $(wildcard boot/stage2/*.c)
+STAGE2_ASM := $(wildcard boot/stage2/*.asm)
+# The shared protocol code stage2 links: no host-only files.
+STAGE2_COMMON := bzimage.c config.c fat.c fmt.c mbr.c
+STAGE2_OBJS := $(STAGE2_ASM:%.asm=$(BUILD)/%.o) \
+	$(STAGE2_C:%.c=$(BUILD)/%.o) \
+	$(STAGE2_COMMON:%.c=$(BUILD)/boot/common/%.o)
+
+all: $(STAGE1_BIN) $(STAGE2_BIN)
+
+# stage1: flat binary; budget = code up to stage1_info + the record itself.
+$(STAGE1_BIN): boot/stage1.asm $(BUILD)/layout.inc
+	$(call need,$(NASM),nasm)
+	$(quiet) NASM $@
+	@mkdir -p $(@D)
+	$(Q)$(NASM) $(NASMFLAGS) -f bin -l $(@:.bin=.lst) -o $@ $<
+	$(Q)hex=$$(awk '/times\tSTAGE1_INFO_OFFSET/ {print $$2}' $(@:.bin=.lst)); \
+	used=$$((16#$$hex + 8)); \
+	echo "  stage1: $$used of $(STAGE1_BUDGET) bytes"; \
+	test $$used -le $(STAGE1_BUDGET) || { echo "stage1: over budget" >&2; rm -f $@; exit 1; }
+
+$(BUILD)/boot/stage2/%.o: boot/stage2/%.asm $(BUILD)/layout.inc \
+		boot/stage2/modeswitch.inc
+	$(call need,$(NASM),nasm)
+	$(quiet) NASM $@
+	@mkdir -p $(@D)
+	$(Q)$(NASM) $(NASMFLAGS) -Iboot/stage2/ -f elf32 -o $@ $<
+
+$(BUILD)/boot/stage2/%.o: boot/stage2/%.c
+	$(quiet) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(STAGE2_CFLAGS) -Iboot/stage2 $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD)/boot/common/%.o: common/%.c
+	$(quiet) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(STAGE2_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD)/linker/stage2.ld: linker/stage2.ld common/layout.h
+	$(quiet) CPP $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) -E -P -x c -Icommon -o $@ $<
+
+$(STAGE2_ELF): $(STAGE2_OBJS) $(BUILD)/linker/stage2.ld
+	$(quiet) LD $@
+	$(Q)$(LD) -m elf_i386 -nostdlib -static -z noexecstack \
+		--no-warn-rwx-segments -T $(BUILD)/linker/stage2.ld \
+		-Map $(@:.elf=.map) -o $@ $(STAGE2_OBJS)
+	$(Q)undef=$$(nm -u $@); test -z "$$undef" || \
+		{ echo "stage2: undefined symbols: $$undef" >&2; rm -f $@; exit 1; }
+
+$(STAGE2_BIN): $(STAGE2_ELF)
+	$(quiet) OBJCOPY $@
+	$(Q)$(OBJCOPY) -O binary $< $@
+	$(Q)used=$$(stat -c %s $@); \
+	echo "  stage2: $$used of $(STAGE2_BUDGET) bytes"; \
+	test $$used -le $(STAGE2_BUDGET) || { echo "stage2: over budget" >&2; rm -f $@; exit 1; }
+
+-include $(STAGE2_OBJS:.o=.d)

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+/*
+ * linux.c - loading a bzImage and its initrds and starting it through the
+ * 16-bit boot protocol (Documentation/x86/boot.rst), from stage2's 32-bit
+ * protected mode.
+ *
+ * In: a mounted FAT volume, one config entry and the E820 map. Out: the
+ * kernel's real-mode part at REALMODE_KERNEL_ADDR (segment X) with its
+ * header written, the protected-mode part at 0x100000, the initrds
+ * concatenated high in RAM, the command line at X+0xe000, and a jump to
+ * X+0x20:0000 in real mode. The rules themselves live in common/bzimage.c.
+ */
+#include "bzimage.h"
+#include "fmt.h"
+#include "layout.h"
+#include "stage2.h"
+
+/* The first bytes of the kernel file, for bzimage_check(). */
+static uint8_t kernel_probe[BZIMAGE_PROBE_BYTES];
+
+static void open_or_die(struct fat_volume *vol, const char *path,
+			struct fat_file *file)
+{
+	enum fat_error err = fat_open(vol, path, file);
+
+	if (err)
+		fatal("fat: %s: %s", path, fat_strerror(err));
+	if (file->is_dir)
+		fatal("fat: %s: is a directory", path);
+}
+
+static void read_or_die(struct fat_volume *vol, const char *path,
+			const struct fat_file *file, uint32_t offset,
+			void *dst, uint32_t len)
+{
+	enum fat_error err = fat_read(vol, file, offset, dst, len);
+
+	if (err)
+		fatal("fat: %s: reading %u bytes at offset %u: %s", path, len,
+		      offset, fat_strerror(err));
+}
+
+/* Is [addr, addr + size) all RAM in the E820 map? */
+static bool e820_is_ram(const struct e820_entry *map, unsigned len,
+			uint64_t addr, uint64_t size)
+{
+	for (unsigned i = 0; i < len; i++) {
+		struct e820_entry e = map[i];
+
+		if (e.type == E820_TYPE_RAM && e.addr <= addr &&
+		    addr + size <= e.addr + e.size)
+			return true;
+	}
+	return false;
+}
+
+/* boot.rst: each concatenated initrd starts 4-byte aligned. */
+static uint64_t align4(uint64_t v)
+{
+	return (v + 3) & ~3ull;
+}
+
+void linux_boot(struct fat_volume *vol, const struct config_entry *entry,
+		const struct e820_entry *map, unsigned map_len)
+{
+	uint8_t *realmode = (uint8_t *)REALMODE_KERNEL_ADDR;
+	struct fat_file kernel, initrd[CONFIG_MAX_INITRDS];
+	struct linux_load load = { 0 };
+	struct bzimage_info info;
+	enum bzimage_error berr;
+	size_t cmdline_len = strlen(entry->cmdline);
+	uint64_t initrd_total = 0, offset;
+	char msg[256];
+
+	/* The header: is this a bzImage we can boot? */
+	open_or_die(vol, entry->kernel, &kernel);
+	read_or_die(vol, entry->kernel, &kernel, 0, kernel_probe,
+		    kernel.size < sizeof(kernel_probe) ?
+		    kernel.size : sizeof(kernel_probe));
+	berr = bzimage_check(kernel_probe, sizeof(kernel_probe), kernel.size,
+			     &info);
+	if (berr) {
+		bzimage_format_error(msg, sizeof(msg), entry->kernel, berr,
+				     &info);
+		fatal("linux: %s", msg);
+	}
+	if (!bzimage_cmdline_fits(&info, cmdline_len) ||
+	    cmdline_len >= REALMODE_CMDLINE_MAX)
+		fatal("linux: %s: command line is %u bytes, the kernel takes "
+		      "at most %u (cmdline_size)", entry->kernel,
+		      (unsigned)cmdline_len, info.cmdline_size);
+	if (!e820_is_ram(map, map_len, BZIMAGE_LOAD_ADDR,
+			 bzimage_kernel_span(&info)))
+		fatal("linux: %s: needs %llu KiB of RAM at 0x%x (init_size), "
+		      "the memory map has less", entry->kernel,
+		      (unsigned long long)(bzimage_kernel_span(&info) >> 10),
+		      BZIMAGE_LOAD_ADDR);
+
+	console_printf("bzboot: loading %s (%llu KiB, protocol %u.%02u)\n",
+		       entry->kernel,
+		       (unsigned long long)(kernel.size >> 10),
+		       info.version >> 8, info.version & 0xff);
+
+	/* boot.rst: real-mode part = (setup_sects + 1) * 512 bytes at X. */
+	read_or_die(vol, entry->kernel, &kernel, 0, realmode,
+		    info.setup_bytes);
+	trace("  setup: %u sectors + boot sector at 0x%05x (segment 0x%04x)\n",
+	      info.setup_sects, REALMODE_KERNEL_ADDR,
+	      REALMODE_KERNEL_ADDR >> 4);
+
+	/* The protected-mode part, the rest of the file, at 0x100000. */
+	read_or_die(vol, entry->kernel, &kernel, info.setup_bytes,
+		    (void *)BZIMAGE_LOAD_ADDR, (uint32_t)info.kernel_bytes);
+	load.kernel_addr = BZIMAGE_LOAD_ADDR;
+	trace("  kernel: %llu bytes at 0x%08x, reserved to 0x%08llx "
+	      "(init_size 0x%x)\n", (unsigned long long)info.kernel_bytes,
+	      BZIMAGE_LOAD_ADDR,
+	      (unsigned long long)(BZIMAGE_LOAD_ADDR +
+				   bzimage_kernel_span(&info)),
+	      info.init_size);
+
+	/* The initrds, concatenated, as high as the rules allow. */
+	for (unsigned i = 0; i < entry->initrd_count; i++) {
+		open_or_die(vol, entry->initrd[i], &initrd[i]);
+		initrd_total = align4(initrd_total) + initrd[i].size;
+	}
+	if (initrd_total) {
+		if (!bzimage_place_initrd(&info, map, map_len,
+					  load.kernel_addr, initrd_total,
+					  false, &load.initrd_addr))
+			fatal("linux: initrd: %llu KiB do not fit in RAM below "
+			      "initrd_addr_max 0x%08x clear of the kernel",
+			      (unsigned long long)(initrd_total >> 10),
+			      info.initrd_addr_max);
+		load.initrd_size = initrd_total;
+	}
+	offset = 0;
+	for (unsigned i = 0; i < entry->initrd_count; i++) {
+		uint8_t *dst;
+
+		/* Zero the padding before each piece. */
+		while (offset & 3)
+			*(uint8_t *)(uintptr_t)(load.initrd_addr + offset++) = 0;
+		dst = (uint8_t *)(uintptr_t)(load.initrd_addr + offset);
+		console_printf("bzboot: loading %s (%u KiB)\n",
+			       entry->initrd[i], initrd[i].size >> 10);
+		read_or_die(vol, entry->initrd[i], &initrd[i], 0, dst,
+			    initrd[i].size);
+		trace("  initrd: %s, %u bytes at 0x%08x\n", entry->initrd[i],
+		      initrd[i].size, (uint32_t)(uintptr_t)dst);
+		offset += initrd[i].size;
+	}
+
+	/* boot.rst "Sample Boot Configuration": cmdline at X+0xe000. */
+	memcpy(realmode + REALMODE_CMDLINE_OFFSET, entry->cmdline,
+	       cmdline_len + 1);
+	load.cmdline_addr = REALMODE_KERNEL_ADDR + REALMODE_CMDLINE_OFFSET;
+	load.heap_end_ptr = REALMODE_HEAP_END_PTR;
+	load.set_vid_mode = bzimage_cmdline_vid_mode(entry->cmdline,
+						     &load.vid_mode);
+	bzimage_write_header((struct setup_header *)(realmode +
+						     SETUP_HEADER_OFFSET),
+			     &load);
+
+	trace("  cmdline: %u bytes at 0x%05llx: \"%s\"\n",
+	      (unsigned)cmdline_len, (unsigned long long)load.cmdline_addr,
+	      entry->cmdline);
+	trace("  header: type_of_loader 0x%02x, loadflags 0x%02x, "
+	      "heap_end_ptr 0x%04x, ramdisk 0x%08llx+0x%llx\n",
+	      LOADER_TYPE_UNDEFINED, info.loadflags | CAN_USE_HEAP,
+	      REALMODE_HEAP_END_PTR, (unsigned long long)load.initrd_addr,
+	      (unsigned long long)load.initrd_size);
+	trace("  disk: %u INT 13h reads\n", disk_read_count());
+	trace("  jump: real mode, DS=ES=FS=GS=SS=0x%04x, SP=0x%04x, "
+	      "CS:IP=0x%04x:0000\n", REALMODE_KERNEL_ADDR >> 4,
+	      REALMODE_HEAP_END, (REALMODE_KERNEL_ADDR >> 4) + 0x20);
+	console_printf("bzboot: starting Linux\n");
+
+	/* boot.rst "Running the Kernel". */
+	linux_jump16(REALMODE_KERNEL_ADDR >> 4, REALMODE_HEAP_END);
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * stage2.h - what stage2's modules offer each other. stage2 runs in 32-bit
+ * protected mode with flat segments, below 1 MiB (layout.h), and reaches
+ * the BIOS through bios_int() (bios.h).
+ */
+#ifndef BOOT_STAGE2_STAGE2_H
+#define BOOT_STAGE2_STAGE2_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "fat.h"
+#include "linux_boot.h"
+
+/* string.c */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+
+/* console.c: VGA text through INT 10h and COM1, at once. */
+void console_init(void);
+void console_printf(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+/* Wait for a key on the keyboard or COM1; returns its ASCII code. */
+int console_getkey(void);
+/* A key waiting on the keyboard or COM1? Returns it, or -1. */
+int console_pollkey(void);
+/* Print one line, wait for a key, reboot. */
+__attribute__((noreturn, format(printf, 1, 2)))
+void fatal(const char *fmt, ...);
+
+/* Trace mode (config "trace on", or T held at start): every step shown. */
+extern bool trace_on;
+#define trace(...) do { if (trace_on) console_printf(__VA_ARGS__); } while (0)
+
+/* a20.c */
+void a20_enable(void);
+
+/* e820.c */
+#define E820_MAX_ENTRIES E820_MAX_ENTRIES_ZEROPAGE
+unsigned e820_read_map(struct e820_entry *map, unsigned max);
+void e820_print_map(const struct e820_entry *map, unsigned len);
+
+/* disk.c */
+void disk_init(uint8_t drive);
+uint64_t disk_sectors(void);
+/* Read count sectors at lba to dst (anywhere in memory); 0 on success. */
+int disk_read_sectors(uint64_t lba, uint32_t count, void *dst);
+/* INT 13h read calls made so far (for the trace). */
+unsigned disk_read_count(void);
+/* The same with the struct fat_disk callback signature. */
+int disk_read_callback(void *ctx, uint64_t lba, uint32_t count, void *buf);
+
+/* linux.c: load the entry's kernel and initrds, and jump. */
+__attribute__((noreturn))
+void linux_boot(struct fat_volume *vol, const struct config_entry *entry,
+		const struct e820_entry *map, unsigned map_len);
+
+/* handover.asm */
+__attribute__((noreturn))
+void linux_jump16(uint16_t seg, uint16_t sp);
+
+#endif /* BOOT_STAGE2_STAGE2_H */

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * layout.h - where everything sits in memory and on disk on the BIOS path.
+ *
+ * The low megabyte while stage2 runs (all addresses physical):
+ *
+ *   range               what                              put there by
+ *   0x00000 - 0x004ff   real-mode IVT, BIOS data area     BIOS
+ *   0x00500 - 0x07bff   stack, growing down from 0x7c00   stage1, stage2
+ *   0x07c00 - 0x07dff   stage1 (the MBR)                  BIOS
+ *   0x07e00 - 0x07fff   real-mode scratch (disk packet)   stage2
+ *   0x08000 - 0x0ffff   stage2 image (code, data)         stage1
+ *   0x10000 - 0x1ffff   stage2 .bss (FAT caches, config)  stage2 entry
+ *   0x20000 - 0x2ffff   bounce buffer for INT 13h, E820   stage2
+ *   0x30000 - 0x3ffff   kernel real-mode part (segment X) stage2
+ *       X+0x0000          boot sector + setup, <= 32 KiB
+ *       X+0x8000..0xdfff  stack and heap of the setup code
+ *       X+0xe000..0xffff  kernel command line
+ *   0x40000 - EBDA      unused
+ *   EBDA    - 0xfffff   BIOS, video memory, option ROMs
+ *
+ * Above 1 MiB: the protected-mode kernel at 0x100000 and the initrd(s) as
+ * high as the E820 map and initrd_addr_max allow (common/bzimage.c).
+ *
+ * On disk: LBA 0 holds stage1 and the partition table, stage2 follows from
+ * LBA 1 in the gap before the first partition at LBA 2048 (1 MiB).
+ *
+ * Only "#define NAME <integer expression>" lines here: the Makefile turns
+ * this file into build/layout.inc for nasm.
+ */
+#ifndef COMMON_LAYOUT_H
+#define COMMON_LAYOUT_H
+
+/* Where the BIOS loads the MBR, and the real-mode stack below it. */
+#define STAGE1_ADDR 0x7c00
+#define STACK_TOP 0x7c00
+
+/* stage2 is loaded here by stage1 and linked to run here. */
+#define STAGE2_ADDR 0x8000
+/* Budget for the stage2 image: 32 KiB, the gap before 0x10000. */
+#define STAGE2_MAX_BYTES 0x8000
+/* stage2's .bss ends below this (checked by linker/stage2.ld). */
+#define STAGE2_BSS_END 0x20000
+
+/* On disk: stage2 starts right after the MBR. */
+#define STAGE2_LBA 1
+/* First partition at 1 MiB: 2048 sectors of 512 bytes. */
+#define PARTITION_START_LBA 2048
+
+/* stage1_info: where mkdisk records stage2's place, inside stage1. */
+#define STAGE1_INFO_OFFSET 0x1b0
+/* "S2" little-endian: marks the record so mkdisk can find it. */
+#define STAGE1_INFO_MAGIC 0x3253
+
+/* The first two bytes after stage2's entry jump: "B2", checked by stage1. */
+#define STAGE2_MAGIC_OFFSET 2
+#define STAGE2_MAGIC 0x3242
+
+/* 512 bytes for small real-mode structures: INT 13h packet, E820 entry. */
+#define REALMODE_SCRATCH_ADDR 0x7e00
+#define REALMODE_SCRATCH_SIZE 0x200
+
+/* Bounce buffer for BIOS calls that take a real-mode pointer. */
+#define BOUNCE_ADDR 0x20000
+/* 64 KiB: SeaBIOS refuses more than 128 sectors per INT 13h read. */
+#define BOUNCE_SIZE 0x10000
+/*
+ * Sectors per INT 13h AH=42h call: 128 fills the bounce buffer; a BIOS that
+ * refuses it (Phoenix's limit is 127) gets DISK_FALLBACK_SECTORS_PER_READ.
+ */
+#define DISK_MAX_SECTORS_PER_READ 128
+#define DISK_FALLBACK_SECTORS_PER_READ 127
+
+/* Kernel real-mode part: segment X, boot.rst "Sample Boot Configuration". */
+#define REALMODE_KERNEL_ADDR 0x30000
+/* Offsets within the 64 KiB segment X. */
+#define REALMODE_HEAP_END 0xe000
+#define REALMODE_CMDLINE_OFFSET 0xe000
+#define REALMODE_CMDLINE_MAX 0x2000
+/* boot.rst: heap_end_ptr = heap_end - 0x200 */
+#define REALMODE_HEAP_END_PTR (REALMODE_HEAP_END - 0x200)
+
+/* The GDT selectors stage2 uses in protected mode. */
+#define STAGE2_CS32 0x08
+#define STAGE2_DS32 0x10
+#define STAGE2_CS16 0x18
+#define STAGE2_DS16 0x20
+
+/* COM1, programmed directly by the loaders (115200 8N1). */
+#define COM1_PORT 0x3f8
+
+#endif /* COMMON_LAYOUT_H */

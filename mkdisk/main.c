@@ -1,0 +1,763 @@
+// SPDX-License-Identifier: MIT
+/*
+ * main.c - mkdisk: build a disk image that boots a Linux bzImage under
+ * legacy BIOS (stage1 in the MBR, stage2 after it) and UEFI (BOOTX64.EFI
+ * in the EFI System Partition), both reading the same /bzboot.cfg, kernel
+ * and initrds from one FAT32 partition.
+ *
+ *   mkdisk -o OUT --kernel BZIMAGE [--initrd FILE]... --cmdline "STRING"
+ *          [--size MiB]
+ *
+ * Everything is checked before anything is written: the kernel with the
+ * same code and words as the loaders (common/bzimage.c), each initrd, the
+ * command line against the kernel's cmdline_size, the output path, and
+ * whether the files fit the size. The image is built in OUT.tmp.XXXXXX
+ * beside OUT and renamed over OUT only when it is complete and read back;
+ * on any failure, or SIGINT/SIGTERM/SIGHUP, the temporary file is removed
+ * and OUT is left as it was. An input is never written to.
+ *
+ * Runs on the build machine (hosted C). Errors: one line
+ * "mkdisk: error: FILE: problem" on stderr and exit 1; bad usage exits 2.
+ */
+/* mkostemp(), pipe2() */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bzimage.h"
+#include "config.h"
+#include "layout.h"
+#include "mbr.h"
+#include "mkdisk.h"
+
+#define USAGE_LINE \
+	"usage: mkdisk -o OUT --kernel BZIMAGE [--initrd FILE]... " \
+	"--cmdline \"STRING\" [--size MiB]"
+
+/* FAT32 stores a file's size in 32 bits. */
+#define FAT32_MAX_FILE_BYTES	0xffffffffULL
+
+/*
+ * Default size: the files, half as much again so that a newer kernel or
+ * initrd can be copied in with mcopy later, and 16 MiB; at least 64 MiB.
+ */
+#define DEFAULT_SLACK_BYTES	(16ULL * MKDISK_MIB)
+
+/* One file copied into the partition. */
+struct input {
+	const char *host_path;		/* as given; NULL for built-in data */
+	char fat_path[32];		/* "/boot/vmlinuz" */
+	const char *role;		/* "kernel", "initrd" */
+	const void *data;		/* built-in data, or NULL */
+	uint64_t size_bytes;
+	dev_t dev;
+	ino_t ino;
+};
+
+struct options {
+	const char *out;
+	const char *kernel;
+	const char **initrds;
+	unsigned initrd_count;
+	const char *cmdline;
+	uint64_t size_mib;		/* 0: choose */
+};
+
+/*
+ * The temporary output file, for mkdisk_die() and the signal handler.
+ * temp_exists is set only while the file is there and ours to remove.
+ */
+static char temp_path[PATH_MAX];
+static volatile sig_atomic_t temp_exists;
+static volatile sig_atomic_t child_pid;
+
+/* The signals that end mkdisk and must not leave the temporary file. */
+static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define HANDLED_SIGNAL_COUNT \
+	(sizeof(handled_signals) / sizeof(handled_signals[0]))
+
+/* Hold the signals back while temp_path and temp_exists change. */
+static void signals_block(sigset_t *old)
+{
+	sigset_t block;
+	unsigned i;
+
+	sigemptyset(&block);
+	for (i = 0; i < HANDLED_SIGNAL_COUNT; i++)
+		sigaddset(&block, handled_signals[i]);
+	sigprocmask(SIG_BLOCK, &block, old);
+}
+
+static void signals_restore(const sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+static void remove_temp(void)
+{
+	sigset_t old;
+
+	signals_block(&old);
+	if (temp_exists) {
+		unlink(temp_path);
+		temp_exists = 0;
+	}
+	signals_restore(&old);
+}
+
+void mkdisk_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("mkdisk: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	remove_temp();
+	exit(1);
+}
+
+void mkdisk_set_child(int pid)
+{
+	child_pid = pid;
+}
+
+/* Only async-signal-safe calls: kill, unlink, signal, raise. */
+static void on_signal(int sig)
+{
+	if (child_pid > 0)
+		kill(child_pid, SIGTERM);
+	if (temp_exists)
+		unlink(temp_path);
+	temp_exists = 0;
+	/* Die of the same signal, so the caller sees how mkdisk ended. */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_signal_handlers(void)
+{
+	struct sigaction sa;
+	unsigned i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < HANDLED_SIGNAL_COUNT; i++)
+		sigaddset(&sa.sa_mask, handled_signals[i]);
+	for (i = 0; i < HANDLED_SIGNAL_COUNT; i++)
+		sigaction(handled_signals[i], &sa, NULL);
+}
+
+static void print_help(void)
+{
+	printf(USAGE_LINE "\n"
+	       "\n"
+	       "Build a disk image that boots a Linux bzImage with bzboot, under\n"
+	       "legacy BIOS and under UEFI:\n"
+	       "  LBA 0      MBR: stage1, one partition (active, type 0xEF)\n"
+	       "  LBA 1..    stage2\n"
+	       "  LBA %u   FAT32: " MKDISK_EFI_PATH ", " MKDISK_CONFIG_PATH
+	       ",\n"
+	       "             " MKDISK_KERNEL_PATH ", /boot/initrd-1.img, ...\n"
+	       "\n"
+	       "  -o, --output OUT     the image to write (replaced only when "
+	       "all went well)\n"
+	       "  --kernel BZIMAGE     the kernel (arch/x86/boot/bzImage, "
+	       "/boot/vmlinuz-*)\n"
+	       "  --initrd FILE        an initrd; repeat for more, loaded in "
+	       "order\n"
+	       "  --cmdline STRING     the kernel command line (may be empty)\n"
+	       "  --size MiB           image size; default: the files, room "
+	       "to spare,\n"
+	       "                       at least %u\n"
+	       "  -h, --help           this text\n"
+	       "\n"
+	       "Change the files later without mkdisk, e.g.:\n"
+	       "  mcopy -o -i OUT@@1M bzImage ::" MKDISK_KERNEL_PATH "\n"
+	       "  mtype -i OUT@@1M ::" MKDISK_CONFIG_PATH "\n",
+	       PARTITION_START_LBA, MKDISK_MIN_SIZE_MIB);
+}
+
+static void __attribute__((format(printf, 1, 2), noreturn))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mkdisk: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n" USAGE_LINE "\n", stderr);
+	exit(2);
+}
+
+static uint64_t parse_size_mib(const char *arg)
+{
+	unsigned long long mib;
+	char *end;
+
+	errno = 0;
+	mib = strtoull(arg, &end, 10);
+	if (arg[0] < '0' || arg[0] > '9' || *end || errno)
+		usage_error("--size %s: not a whole number of MiB", arg);
+	if (mib < MKDISK_MIN_SIZE_MIB)
+		usage_error("--size %s: too small, FAT32 needs at least %u MiB",
+			    arg, MKDISK_MIN_SIZE_MIB);
+	if (mib > MKDISK_MAX_SIZE_MIB)
+		usage_error("--size %s: too large, an MBR partition table "
+			    "ends at %llu MiB", arg, MKDISK_MAX_SIZE_MIB);
+	return mib;
+}
+
+static void parse_args(int argc, char **argv, struct options *opt)
+{
+	enum { OPT_KERNEL = 256, OPT_INITRD, OPT_CMDLINE, OPT_SIZE };
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "kernel", required_argument, NULL, OPT_KERNEL },
+		{ "initrd", required_argument, NULL, OPT_INITRD },
+		{ "cmdline", required_argument, NULL, OPT_CMDLINE },
+		{ "size", required_argument, NULL, OPT_SIZE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(opt, 0, sizeof(*opt));
+	opt->initrds = calloc((size_t)argc, sizeof(*opt->initrds));
+	if (!opt->initrds)
+		mkdisk_die("out of memory");
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (opt->out)
+				usage_error("-o given twice");
+			opt->out = optarg;
+			break;
+		case OPT_KERNEL:
+			if (opt->kernel)
+				usage_error("--kernel given twice");
+			opt->kernel = optarg;
+			break;
+		case OPT_INITRD:
+			opt->initrds[opt->initrd_count++] = optarg;
+			break;
+		case OPT_CMDLINE:
+			if (opt->cmdline)
+				usage_error("--cmdline given twice");
+			opt->cmdline = optarg;
+			break;
+		case OPT_SIZE:
+			if (opt->size_mib)
+				usage_error("--size given twice");
+			opt->size_mib = parse_size_mib(optarg);
+			break;
+		case 'h':
+			print_help();
+			exit(0);
+		case ':':
+			usage_error("%s needs a value", argv[optind - 1]);
+		default:
+			usage_error("unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument %s", argv[optind]);
+	if (!opt->out)
+		usage_error("no output: give -o OUT");
+	if (!opt->out[0])
+		usage_error("-o: empty file name");
+	if (!opt->kernel)
+		usage_error("no kernel: give --kernel BZIMAGE");
+	if (!opt->cmdline)
+		usage_error("no command line: give --cmdline \"STRING\" "
+			    "(\"\" for none)");
+}
+
+/* Open an input for reading; it must be a regular file. */
+static int open_input(const char *path, const char *role, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		mkdisk_die("%s: cannot open the %s: %s", path, role,
+			   strerror(errno));
+	if (fstat(fd, st) < 0)
+		mkdisk_die("%s: %s", path, strerror(errno));
+	if (S_ISDIR(st->st_mode))
+		mkdisk_die("%s: is a directory, not a file", path);
+	if (!S_ISREG(st->st_mode))
+		mkdisk_die("%s: not a regular file", path);
+	if ((uint64_t)st->st_size > FAT32_MAX_FILE_BYTES)
+		mkdisk_die("%s: %llu bytes, more than a FAT32 file can hold "
+			   "(4 GiB - 1)", path, (unsigned long long)st->st_size);
+	return fd;
+}
+
+static ssize_t read_full(int fd, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, (uint8_t *)buf + done, len - done,
+				  (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+/* The kernel: a bzImage the loaders will take, by their own rules. */
+static void check_kernel(const char *path, struct bzimage_info *info,
+			 struct input *in)
+{
+	uint8_t buf[BZIMAGE_PROBE_BYTES];
+	enum bzimage_error err;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	fd = open_input(path, "kernel", &st);
+	n = read_full(fd, buf, sizeof(buf));
+	if (n < 0)
+		mkdisk_die("%s: read failed: %s", path, strerror(errno));
+	close(fd);
+
+	memset(info, 0, sizeof(*info));
+	err = bzimage_check(buf, (size_t)n, (uint64_t)st.st_size, info);
+	if (err != BZIMAGE_OK) {
+		char msg[512];
+
+		bzimage_format_error(msg, sizeof(msg), path, err, info);
+		mkdisk_die("%s", msg);
+	}
+
+	in->host_path = path;
+	in->role = "kernel";
+	snprintf(in->fat_path, sizeof(in->fat_path), "%s", MKDISK_KERNEL_PATH);
+	in->size_bytes = (uint64_t)st.st_size;
+	in->dev = st.st_dev;
+	in->ino = st.st_ino;
+}
+
+/* An initrd: a non-empty regular file we can read. */
+static void check_initrd(const char *path, unsigned number, struct input *in)
+{
+	struct stat st;
+	uint8_t byte;
+	int fd;
+
+	fd = open_input(path, "initrd", &st);
+	if (st.st_size == 0)
+		mkdisk_die("%s: the initrd is empty", path);
+	if (read_full(fd, &byte, 1) != 1)
+		mkdisk_die("%s: cannot read the initrd: %s", path,
+			   strerror(errno));
+	close(fd);
+
+	in->host_path = path;
+	in->role = "initrd";
+	snprintf(in->fat_path, sizeof(in->fat_path), MKDISK_INITRD_FORMAT,
+		 number);
+	in->size_bytes = (uint64_t)st.st_size;
+	in->dev = st.st_dev;
+	in->ino = st.st_ino;
+}
+
+/*
+ * The command line goes on one line of the config, verbatim, and into the
+ * kernel's buffer of cmdline_size bytes (boot.rst: without the NUL).
+ */
+static void check_cmdline(const char *cmdline, const char *kernel,
+			  const struct bzimage_info *info)
+{
+	size_t len = strlen(cmdline), i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)cmdline[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			mkdisk_die("--cmdline: control character 0x%02x at "
+				   "byte %zu; the config holds it on one line",
+				   c, i);
+	}
+	if (!bzimage_cmdline_fits(info, len))
+		mkdisk_die("%s: the command line is %zu bytes, the kernel "
+			   "takes at most %u (cmdline_size)", kernel, len,
+			   info->cmdline_size);
+}
+
+/* OUT must not be a directory, an odd file, or one of the inputs. */
+static void check_output(const char *out, const struct input *inputs,
+			 unsigned count)
+{
+	struct stat st;
+	unsigned i;
+
+	if (stat(out, &st) < 0) {
+		if (errno == ENOENT)
+			return;
+		mkdisk_die("%s: %s", out, strerror(errno));
+	}
+	if (S_ISDIR(st.st_mode))
+		mkdisk_die("%s: is a directory; give the image's file name",
+			   out);
+	if (!S_ISREG(st.st_mode))
+		mkdisk_die("%s: exists and is not a regular file; mkdisk "
+			   "only replaces image files", out);
+	for (i = 0; i < count; i++)
+		if (inputs[i].host_path && st.st_dev == inputs[i].dev &&
+		    st.st_ino == inputs[i].ino)
+			mkdisk_die("%s: is the %s %s; mkdisk never overwrites "
+				   "an input", out, inputs[i].role,
+				   inputs[i].host_path);
+}
+
+/* Free bytes the plan leaves for files (the root directory has one). */
+static uint64_t plan_capacity(const struct fat32_plan *plan)
+{
+	return (uint64_t)(plan->clusters - 1) * plan->sectors_per_cluster *
+	       MKDISK_SECTOR_SIZE;
+}
+
+/* Bytes the files and their directories take in clusters of the plan. */
+static uint64_t plan_need(const struct fat32_plan *plan,
+			  const struct input *inputs, unsigned count)
+{
+	uint64_t need = 0;
+	unsigned i;
+
+	for (i = 0; i < count; i++)
+		need += image_cluster_bytes(plan, inputs[i].size_bytes);
+	/*
+	 * /boot: ".", "..", and up to three 32-byte entries (long name and
+	 * short name) per file; /EFI and /EFI/BOOT: one cluster each.
+	 */
+	need += image_cluster_bytes(plan, (2 + 3 * (uint64_t)count) * 32);
+	need += 2 * image_cluster_bytes(plan, 1);
+	return need;
+}
+
+static uint32_t partition_sectors_of(uint64_t size_mib)
+{
+	return (uint32_t)(size_mib * (MKDISK_MIB / MKDISK_SECTOR_SIZE) -
+			  PARTITION_START_LBA);
+}
+
+/* "12.3 MiB", rounded up to the tenth. */
+static const char *format_mib(uint64_t bytes, char *buf, size_t size)
+{
+	uint64_t tenths = (bytes * 10 + MKDISK_MIB - 1) / MKDISK_MIB;
+
+	snprintf(buf, size, "%llu.%llu MiB", (unsigned long long)tenths / 10,
+		 (unsigned long long)tenths % 10);
+	return buf;
+}
+
+/*
+ * The image size in MiB: the one asked for, which the files must fit,
+ * or one with room to spare. *plan gets its FAT32 plan.
+ */
+static uint64_t choose_size(const struct options *opt, const char *out,
+			    const struct input *inputs, unsigned count,
+			    struct fat32_plan *plan)
+{
+	uint64_t size_mib = opt->size_mib, files = 0;
+	unsigned i;
+
+	if (size_mib) {
+		char need[32], have[32];
+
+		if (!image_plan_fat32(partition_sectors_of(size_mib), plan))
+			mkdisk_die("%s: --size %llu MiB is too small for "
+				   "FAT32", out, (unsigned long long)size_mib);
+		if (plan_need(plan, inputs, count) > plan_capacity(plan))
+			mkdisk_die("%s: the files need %s, more than the %s "
+				   "that --size %llu leaves for them", out,
+				   format_mib(plan_need(plan, inputs, count),
+					      need, sizeof(need)),
+				   format_mib(plan_capacity(plan), have,
+					      sizeof(have)),
+				   (unsigned long long)size_mib);
+		return size_mib;
+	}
+
+	for (i = 0; i < count; i++)
+		files += inputs[i].size_bytes;
+	size_mib = (PARTITION_START_LBA * (uint64_t)MKDISK_SECTOR_SIZE +
+		    files + files / 2 + DEFAULT_SLACK_BYTES + MKDISK_MIB - 1) /
+		   MKDISK_MIB;
+	if (size_mib < MKDISK_MIN_SIZE_MIB)
+		size_mib = MKDISK_MIN_SIZE_MIB;
+	for (;; size_mib++) {
+		if (size_mib > MKDISK_MAX_SIZE_MIB)
+			mkdisk_die("%s: the files do not fit in the largest "
+				   "MBR disk (2 TiB)", out);
+		if (image_plan_fat32(partition_sectors_of(size_mib), plan) &&
+		    plan_need(plan, inputs, count) <= plan_capacity(plan))
+			return size_mib;
+	}
+}
+
+/* The config: one entry, the kernel, its initrds in order, the cmdline. */
+static char *make_config(const struct options *opt, const struct input *inputs,
+			 size_t *len)
+{
+	const char **initrd_paths;
+	size_t size;
+	char *buf;
+	int n;
+	unsigned i;
+
+	initrd_paths = calloc(opt->initrd_count + 1, sizeof(*initrd_paths));
+	size = 1024 + strlen(opt->cmdline) + 64 * (size_t)opt->initrd_count;
+	buf = malloc(size);
+	if (!initrd_paths || !buf)
+		mkdisk_die("out of memory");
+	for (i = 0; i < opt->initrd_count; i++)
+		initrd_paths[i] = inputs[1 + i].fat_path;
+
+	n = config_format_single(buf, size, inputs[0].fat_path, initrd_paths,
+				 opt->initrd_count, opt->cmdline);
+	if (n < 0 || (size_t)n >= size)
+		mkdisk_die("%s: cannot write the config (%d bytes)",
+			   MKDISK_CONFIG_PATH, n);
+	free(initrd_paths);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* Make OUT.tmp.XXXXXX beside OUT; a signal from here on removes it. */
+static int create_temp(const char *out, const struct input *inputs,
+		       unsigned count)
+{
+	sigset_t old;
+	struct stat st;
+	mode_t mask;
+	int fd, n;
+	unsigned i;
+
+	n = snprintf(temp_path, sizeof(temp_path), "%s.tmp.XXXXXX", out);
+	if (n < 0 || (size_t)n >= sizeof(temp_path))
+		mkdisk_die("%s: path too long", out);
+
+	signals_block(&old);
+	fd = mkostemp(temp_path, O_CLOEXEC);
+	if (fd >= 0)
+		temp_exists = 1;
+	signals_restore(&old);
+	if (fd < 0)
+		mkdisk_die("%s: cannot create a temporary file beside it: %s",
+			   out, strerror(errno));
+
+	/* mkstemp makes it 0600; an image is as readable as other files. */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) < 0)
+		mkdisk_die("%s: chmod: %s", temp_path, strerror(errno));
+
+	/* O_EXCL made it new, so it cannot be an input; make sure anyway. */
+	if (fstat(fd, &st) < 0)
+		mkdisk_die("%s: %s", temp_path, strerror(errno));
+	for (i = 0; i < count; i++)
+		if (inputs[i].host_path && st.st_dev == inputs[i].dev &&
+		    st.st_ino == inputs[i].ino)
+			mkdisk_die("%s: is the %s %s; mkdisk never overwrites "
+				   "an input", temp_path, inputs[i].role,
+				   inputs[i].host_path);
+	return fd;
+}
+
+/* Put the image in place of OUT; from then on it is no longer ours. */
+static void rename_temp(const char *out)
+{
+	sigset_t old;
+	int err = 0;
+
+	signals_block(&old);
+	if (rename(temp_path, out) < 0)
+		err = errno;
+	else
+		temp_exists = 0;
+	signals_restore(&old);
+	if (err)
+		mkdisk_die("%s: cannot rename %s to it: %s", out, temp_path,
+			   strerror(err));
+}
+
+/* Make the rename itself durable. */
+static void sync_directory_of(const char *path)
+{
+	char *copy = strdup(path);
+	int fd;
+
+	if (!copy)
+		return;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(copy);
+}
+
+static void print_summary(const char *out, uint64_t size_mib,
+			  const struct fat32_plan *plan,
+			  const struct input *inputs, unsigned count,
+			  const char *cmdline)
+{
+	uint32_t stage2_sectors = image_stage2_sectors();
+	unsigned i;
+
+	printf("mkdisk: %s: %llu MiB\n", out, (unsigned long long)size_mib);
+	printf("  LBA 0          MBR: stage1, partition table\n");
+	printf("  LBA %u-%-8u stage2, %u sectors\n", STAGE2_LBA,
+	       STAGE2_LBA + stage2_sectors - 1, stage2_sectors);
+	printf("  LBA %-10u partition 1: FAT32, type 0x%02x, active, "
+	       "%u sectors, %u clusters of %u bytes\n", PARTITION_START_LBA,
+	       MBR_TYPE_EFI_SYSTEM, plan->partition_sectors, plan->clusters,
+	       plan->sectors_per_cluster * MKDISK_SECTOR_SIZE);
+	for (i = 0; i < count; i++)
+		printf("    %-22s %10llu bytes%s%s\n", inputs[i].fat_path,
+		       (unsigned long long)inputs[i].size_bytes,
+		       inputs[i].host_path ? "  from " : "",
+		       inputs[i].host_path ? inputs[i].host_path : "");
+	printf("  cmdline: %s\n", cmdline);
+}
+
+/* Make sure fds 0-2 are open, so no file we open takes their place. */
+static void open_std_fds(void)
+{
+	int fd;
+
+	do {
+		fd = open("/dev/null", O_RDWR);
+	} while (fd >= 0 && fd <= 2);
+	if (fd > 2)
+		close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt;
+	struct bzimage_info kernel_info;
+	struct fat32_plan plan, actual;
+	struct input *inputs;
+	const char **fat_paths;
+	uint64_t size_mib, disk_sectors, *sizes;
+	unsigned count, i;
+	char *config;
+	size_t config_len;
+	int fd;
+
+	open_std_fds();
+	parse_args(argc, argv, &opt);
+
+	/* 1. The built-in loaders agree with common/ (else a stale build). */
+	image_check_loaders();
+
+	/*
+	 * 2. Every input: kernel, initrds in order, then the EFI loader and
+	 * the config, which are built in.
+	 */
+	count = 1 + opt.initrd_count + 2;
+	inputs = calloc(count, sizeof(*inputs));
+	if (!inputs)
+		mkdisk_die("out of memory");
+	check_kernel(opt.kernel, &kernel_info, &inputs[0]);
+	check_cmdline(opt.cmdline, opt.kernel, &kernel_info);
+	for (i = 0; i < opt.initrd_count; i++)
+		check_initrd(opt.initrds[i], i + 1, &inputs[1 + i]);
+	check_output(opt.out, inputs, count);
+
+	inputs[count - 2].role = "EFI loader";
+	snprintf(inputs[count - 2].fat_path, sizeof(inputs[0].fat_path), "%s",
+		 MKDISK_EFI_PATH);
+	inputs[count - 2].data = embed_efi_start;
+	inputs[count - 2].size_bytes = (uint64_t)(embed_efi_end -
+						  embed_efi_start);
+	config = make_config(&opt, inputs, &config_len);
+	inputs[count - 1].role = "config";
+	snprintf(inputs[count - 1].fat_path, sizeof(inputs[0].fat_path), "%s",
+		 MKDISK_CONFIG_PATH);
+	inputs[count - 1].data = config;
+	inputs[count - 1].size_bytes = config_len;
+
+	/* 3. The size, and a FAT32 plan with enough clusters. */
+	size_mib = choose_size(&opt, opt.out, inputs, count, &plan);
+	disk_sectors = size_mib * (MKDISK_MIB / MKDISK_SECTOR_SIZE);
+
+	/* 4. The temporary image, full size and sparse. */
+	setenv("MTOOLS_SKIP_CHECK", "1", 1);
+	install_signal_handlers();
+	fd = create_temp(opt.out, inputs, count);
+	if (ftruncate(fd, (off_t)(disk_sectors * MKDISK_SECTOR_SIZE)) < 0)
+		mkdisk_die("%s: %s", temp_path, strerror(errno));
+
+	/* 5. MBR and stage2. */
+	image_write_boot(fd, temp_path, disk_sectors);
+
+	/* 6. The FAT32 partition, its directories and files, through mtools. */
+	mtools_format(temp_path, &plan);
+	mtools_mkdir(temp_path, "/boot");
+	mtools_mkdir(temp_path, "/EFI");
+	mtools_mkdir(temp_path, "/EFI/BOOT");
+	for (i = 0; i < count; i++) {
+		if (inputs[i].host_path)
+			mtools_copy_file(temp_path, inputs[i].host_path,
+					 inputs[i].fat_path);
+		else
+			mtools_copy_data(temp_path, inputs[i].data,
+					 (size_t)inputs[i].size_bytes,
+					 inputs[i].fat_path);
+	}
+
+	/* 7. Read it back as the loaders will. */
+	fat_paths = calloc(count, sizeof(*fat_paths));
+	sizes = calloc(count, sizeof(*sizes));
+	if (!fat_paths || !sizes)
+		mkdisk_die("out of memory");
+	for (i = 0; i < count; i++) {
+		fat_paths[i] = inputs[i].fat_path;
+		sizes[i] = inputs[i].size_bytes;
+	}
+	image_check_fat(fd, temp_path, disk_sectors, fat_paths, sizes, count,
+			&actual);
+
+	/* 8. On disk, then in place of OUT. */
+	if (fsync(fd) < 0)
+		mkdisk_die("%s: fsync: %s", temp_path, strerror(errno));
+	if (close(fd) < 0)
+		mkdisk_die("%s: close: %s", temp_path, strerror(errno));
+	rename_temp(opt.out);
+	sync_directory_of(opt.out);
+
+	print_summary(opt.out, size_mib, &actual, inputs, count, opt.cmdline);
+	free(config);
+	free(fat_paths);
+	free(sizes);
+	free(inputs);
+	free(opt.initrds);
+	return 0;
+}

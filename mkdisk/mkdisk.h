@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mkdisk.h - what the parts of mkdisk share: the embedded loaders, the
+ * places of the files in the FAT partition, the FAT32 plan, and the
+ * one way out on an error.
+ *
+ *   main.c    options, checks of every input, the temporary output file,
+ *             the order of the steps, the summary
+ *   image.c   the MBR (stage1, stage1_info, partition table), stage2 in the
+ *             gap before the partition, the FAT32 plan and its read-back
+ *   mtools.c  mformat, mmd and mcopy, run without a shell
+ *   embed.S   stage1.bin, stage2.bin and BOOTX64.EFI, built in
+ *
+ * Hosted code: it runs on the build machine with the C library.
+ */
+#ifndef MKDISK_MKDISK_H
+#define MKDISK_MKDISK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The loaders, from mkdisk/embed.S: each blob is [start, end). */
+extern const uint8_t embed_stage1_start[], embed_stage1_end[];
+extern const uint8_t embed_stage2_start[], embed_stage2_end[];
+extern const uint8_t embed_efi_start[], embed_efi_end[];
+
+/* Where mkdisk puts things in the FAT partition (the project's convention). */
+#define MKDISK_CONFIG_PATH	"/bzboot.cfg"
+#define MKDISK_KERNEL_PATH	"/boot/vmlinuz"
+/* initrd number n (from 1) is "/boot/initrd-<n>.img". */
+#define MKDISK_INITRD_FORMAT	"/boot/initrd-%u.img"
+#define MKDISK_EFI_PATH		"/EFI/BOOT/BOOTX64.EFI"
+#define MKDISK_VOLUME_LABEL	"BZBOOT"
+
+#define MKDISK_SECTOR_SIZE	512
+#define MKDISK_MIB		(1024 * 1024)
+/* FAT32 needs at least 65525 clusters; 64 MiB gives it 127000 or so. */
+#define MKDISK_MIN_SIZE_MIB	64
+/* The partition table holds 32-bit sector numbers: at most 2 TiB. */
+#define MKDISK_MAX_SIZE_MIB	(0xffffffffULL / (MKDISK_MIB / 512))
+
+/* Microsoft's FAT rule: 65525 clusters or more is FAT32, fewer is FAT16. */
+#define FAT32_MIN_CLUSTERS	65525
+/* Cluster numbers are 28 bits, 0x0ffffff7 marks a bad cluster. */
+#define FAT32_MAX_CLUSTERS	0x0ffffff5
+/* What mformat uses for FAT32: 32 reserved sectors, two FATs. */
+#define FAT32_RESERVED_SECTORS	32
+#define FAT32_FAT_COUNT		2
+/* Entries of 32 bits in each 512-byte FAT sector. */
+#define FAT32_ENTRIES_PER_SECTOR	(MKDISK_SECTOR_SIZE / 4)
+
+/* The FAT32 file system mkdisk asks mformat for. */
+struct fat32_plan {
+	uint32_t partition_sectors;	/* the whole partition */
+	uint32_t sectors_per_cluster;
+	uint32_t fat_sectors;		/* one FAT */
+	uint32_t clusters;		/* data clusters */
+};
+
+/*
+ * Print "mkdisk: error: <message>" on stderr, remove the temporary output
+ * file if there is one, and exit 1. The message names the file first.
+ */
+void mkdisk_die(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+/* The child process running now (0 if none): a signal stops it too. */
+void mkdisk_set_child(int pid);
+
+/*
+ * Choose the cluster size for a partition of partition_sectors: as large
+ * as keeps the cluster count comfortably above FAT32_MIN_CLUSTERS, up to
+ * 4 KiB. Returns false when the partition is too small for FAT32.
+ */
+bool image_plan_fat32(uint32_t partition_sectors, struct fat32_plan *plan);
+
+/* Bytes that a file of size_bytes takes in clusters of the plan. */
+uint64_t image_cluster_bytes(const struct fat32_plan *plan,
+			     uint64_t size_bytes);
+
+/*
+ * Check the embedded stage1, stage2 and EFI loader against common/mbr.h
+ * and common/layout.h; dies when they disagree (a stale build).
+ */
+void image_check_loaders(void);
+
+/* Sectors that stage2 takes from STAGE2_LBA. */
+uint32_t image_stage2_sectors(void);
+
+/*
+ * Write the MBR (stage1 with stage1_info, a random disk signature, one
+ * active EFI System partition from PARTITION_START_LBA to the end) and
+ * stage2 into the image open as fd, disk_sectors long.
+ */
+void image_write_boot(int fd, const char *path, uint64_t disk_sectors);
+
+/*
+ * Read the new file system back through common/fat.c: it must be FAT32
+ * with at least FAT32_MIN_CLUSTERS clusters, and hold each of the
+ * count files in fat_paths with the size in sizes. *actual gets the
+ * geometry mformat chose.
+ */
+void image_check_fat(int fd, const char *path, uint64_t disk_sectors,
+		     const char *const *fat_paths, const uint64_t *sizes,
+		     unsigned count, struct fat32_plan *actual);
+
+/* Run mformat on the partition of image (the OUT.tmp file). */
+void mtools_format(const char *image, const struct fat32_plan *plan);
+/* Make a directory in the partition, "/boot". */
+void mtools_mkdir(const char *image, const char *fat_path);
+/* Copy a host file into the partition. */
+void mtools_copy_file(const char *image, const char *host_path,
+		      const char *fat_path);
+/* Copy bytes from memory into the partition as a new file. */
+void mtools_copy_data(const char *image, const void *data, size_t size,
+		      const char *fat_path);
+
+#endif /* MKDISK_MKDISK_H */

@@ -1,0 +1,589 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# mkdisk-tests.sh [KERNEL]: test build/mkdisk on the build machine, without
+# QEMU. A good image is taken apart by tools that share no code with
+# mkdisk (sfdisk, mtools' mdir/mtype/minfo/mcopy, od, cmp); then every
+# refusal is tried: kernels that are not bzImages, bad initrds, a command
+# line too long, files that do not fit, bad output paths, a failing mtools
+# and a signal in the middle of a build. Each refusal must exit 1 with one
+# line `mkdisk: error: ...` on stderr, leave an existing OUT as it was and
+# no OUT.tmp.* behind.
+#
+# KERNEL is a real bzImage; without it, tests/qemu/fetch-kernel.sh amd64
+# provides one. Environment: BUILD (default build), MKDISK (default
+# $BUILD/mkdisk), STAGE1_BIN, STAGE2_BIN, EFI_BIN (the loaders mkdisk was
+# built with, default under $BUILD). Prints `PASS: mkdisk: case` or
+# `FAIL: mkdisk: case: why` per case and ends with `N passed, N failed`;
+# the work directory of a failing run stays in $BUILD/tests/mkdisk/.
+
+set -u
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT" || exit 1
+BUILD=${BUILD:-build}
+MKDISK=${MKDISK:-$BUILD/mkdisk}
+STAGE1_BIN=${STAGE1_BIN:-$BUILD/boot/stage1.bin}
+STAGE2_BIN=${STAGE2_BIN:-$BUILD/boot/stage2.bin}
+EFI_BIN=${EFI_BIN:-$BUILD/efi/BOOTX64.EFI}
+export MTOOLS_SKIP_CHECK=1
+
+# header_value HEADER NAME: a number #defined in common/HEADER, its one home.
+header_value() {
+    local v
+    v=$(sed -n "s/^#define[[:space:]]\+$2[[:space:]]\+\([0-9a-fx]\+\)$/\1/p" \
+        "common/$1")
+    [ -n "$v" ] || { echo "mkdisk-tests: no $2 in common/$1" >&2; exit 1; }
+    echo $((v))
+}
+PART_LBA=$(header_value layout.h PARTITION_START_LBA) || exit 1
+STAGE1_INFO_OFFSET=$(header_value layout.h STAGE1_INFO_OFFSET) || exit 1
+STAGE1_INFO_MAGIC=$(header_value layout.h STAGE1_INFO_MAGIC) || exit 1
+STAGE2_LBA=$(header_value layout.h STAGE2_LBA) || exit 1
+MBR_DISK_SIG_OFFSET=$(header_value mbr.h MBR_DISK_SIG_OFFSET) || exit 1
+MBR_PART_TABLE_OFFSET=$(header_value mbr.h MBR_PART_TABLE_OFFSET) || exit 1
+# The FAT partition, as mtools names it inside an image file.
+PART_OFFSET=@@$((PART_LBA * 512))
+# Microsoft's rule: 65525 clusters or more is FAT32.
+FAT32_MIN_CLUSTERS=65525
+
+passed=0
+failed=0
+
+pass() {
+    echo "PASS: mkdisk: $1"
+    passed=$((passed + 1))
+}
+
+fail() {
+    echo "FAIL: mkdisk: $1: $2"
+    failed=$((failed + 1))
+}
+
+finish() {
+    echo "$passed passed, $failed failed"
+    if [ "$failed" -eq 0 ]; then
+        rm -rf "$work"
+        exit 0
+    fi
+    echo "mkdisk-tests: the work files are in $work" >&2
+    exit 1
+}
+
+# An unsigned little-endian integer of SIZE bytes at OFFSET in FILE.
+le() {
+    od -An -v -t "u$2" -j "$1" -N "$2" "$3" | tr -d ' \n'
+}
+
+# Write one byte VALUE at OFFSET in FILE.
+poke() {
+    printf "\\$(printf %03o "$2")" |
+        dd of="$1" bs=1 seek="$3" conv=notrunc status=none
+}
+
+# run_mkdisk ARGS...: run mkdisk; $rc, $work/stdout and $work/stderr.
+run_mkdisk() {
+    "$MKDISK" "$@" >"$work/stdout" 2>"$work/stderr"
+    rc=$?
+}
+
+# The first line of mkdisk's stderr, for messages.
+err_line() {
+    head -n 1 "$work/stderr"
+}
+
+# leftover_temps OUT: the OUT.tmp.* files there are.
+leftover_temps() {
+    compgen -G "$1.tmp.*"
+}
+
+# What OUT is: absent, a directory, or the checksum of its bytes.
+state_of() {
+    if [ -d "$1" ]; then
+        echo directory
+    elif [ -e "$1" ]; then
+        sha256sum <"$1"
+    else
+        echo absent
+    fi
+}
+
+# expect_refusal NAME TEXT OUT ARGS...: mkdisk ARGS must exit 1 with one
+# line "mkdisk: error: ..." containing TEXT (a grep -E pattern), with OUT
+# as it was before (absent, or the same bytes) and no OUT.tmp.* left.
+expect_refusal() {
+    local name=$1 text=$2 out=$3 before after lines
+    shift 3
+    before=$(state_of "$out")
+    run_mkdisk "$@"
+    after=$(state_of "$out")
+    lines=$(wc -l <"$work/stderr")
+    if [ "$rc" -ne 1 ]; then
+        fail "$name" "exit status $rc, not 1 ($(err_line))"
+    elif [ "$lines" -ne 1 ]; then
+        fail "$name" "$lines lines on stderr, not 1: $(tr '\n' '|' <"$work/stderr")"
+    elif ! grep -q '^mkdisk: error: ' "$work/stderr"; then
+        fail "$name" "stderr does not start with 'mkdisk: error: ': $(err_line)"
+    elif ! grep -qE -- "$text" "$work/stderr"; then
+        fail "$name" "message does not match /$text/: $(err_line)"
+    elif [ "$before" != "$after" ]; then
+        fail "$name" "$out changed ($before -> $after)"
+    elif leftover_temps "$out" >/dev/null; then
+        fail "$name" "temporary file left behind: $(leftover_temps "$out" | tr '\n' ' ')"
+    else
+        pass "$name"
+    fi
+}
+
+# expect_usage NAME ARGS...: bad usage exits 2 with the usage line.
+expect_usage() {
+    local name=$1
+    shift
+    run_mkdisk "$@"
+    if [ "$rc" -ne 2 ]; then
+        fail "$name" "exit status $rc, not 2 ($(err_line))"
+    elif ! grep -q '^mkdisk: error: ' "$work/stderr" ||
+        ! grep -q '^usage: mkdisk ' "$work/stderr"; then
+        fail "$name" "no error and usage line on stderr: $(tr '\n' '|' <"$work/stderr")"
+    elif [ -s "$work/stdout" ]; then
+        fail "$name" "wrote to stdout"
+    else
+        pass "$name"
+    fi
+}
+
+mkdir -p "$BUILD/tests/mkdisk" || exit 1
+work=$(mktemp -d "$BUILD/tests/mkdisk/work.XXXXXX") || exit 1
+work=$(cd "$work" && pwd)
+
+# Prerequisites: each missing one fails a case, nothing is skipped silently.
+kernel=${1:-}
+if [ -z "$kernel" ]; then
+    kernel=$(bash tests/qemu/fetch-kernel.sh amd64 2>"$work/fetch.err" |
+        tail -n 1)
+fi
+missing=
+if [ -z "$kernel" ] || [ ! -f "$kernel" ]; then
+    missing="no kernel ($(head -n 1 "$work/fetch.err" 2>/dev/null))"
+elif [ ! -x "$MKDISK" ]; then
+    missing="$MKDISK is not built (make $MKDISK)"
+fi
+for tool in sfdisk mdir mtype minfo mcopy od cmp sha256sum; do
+    command -v "$tool" >/dev/null || missing="$missing $tool is not installed"
+done
+for bin in "$STAGE1_BIN" "$STAGE2_BIN" "$EFI_BIN"; do
+    [ -f "$bin" ] || missing="$missing $bin is missing"
+done
+if [ -n "$missing" ]; then
+    fail "prerequisites" "skipped because$missing"
+    finish
+fi
+pass "prerequisites"
+MKDISK_ABS=$(cd "$(dirname "$MKDISK")" && pwd)/$(basename "$MKDISK")
+
+# Inputs, all in the work directory; the kernel is copied so that the
+# tests that patch it or write over it can never touch the original.
+cp "$kernel" "$work/vmlinuz" || exit 1
+kernel=$work/vmlinuz
+head -c 300000 /dev/urandom >"$work/initrd-a"
+printf 'second initrd\n' >"$work/initrd-b"
+cmdline='console=ttyS0,115200 mkdisk.test=1 quiet'
+
+# --- A good image, taken apart by independent tools. ---
+
+# The partition entry's CHS fields, for 255 heads and 63 sectors a track.
+chs() {
+    local lba=$1 c h s
+    c=$((lba / (255 * 63)))
+    h=$((lba / 63 % 255))
+    s=$((lba % 63 + 1))
+    if [ "$c" -gt 1023 ]; then
+        c=1023 h=254 s=63
+    fi
+    echo "$h $((s | (c >> 2 & 0xc0))) $((c & 0xff))"
+}
+
+# field NAME: a number from minfo's output in $work/minfo.
+field() {
+    sed -n "s/^$1[:=] *\([0-9]*\).*/\1/p" "$work/minfo" | head -n 1
+}
+
+# inspect_good_image: take $img apart.
+inspect_good_image() {
+    img_bytes=$(stat -c %s "$img")
+    img_sectors=$((img_bytes / 512))
+    part_sectors=$((img_sectors - PART_LBA))
+    if [ $((img_bytes % (1024 * 1024))) -ne 0 ] ||
+        [ "$img_bytes" -lt $((64 * 1024 * 1024)) ]; then
+        fail "default size" "$img_bytes bytes: not whole MiB, or under 64 MiB"
+    else
+        pass "default size"
+    fi
+
+    # sfdisk: one partition, at 2048 to the end, type ef, bootable.
+    sfdisk --dump "$img" >"$work/sfdisk" 2>&1
+    parts=$(grep -c ' : start=' "$work/sfdisk")
+    if [ "$parts" -ne 1 ]; then
+        fail "sfdisk partition" "$parts partitions: $(tr '\n' '|' <"$work/sfdisk")"
+    elif ! grep -qE "start= *$PART_LBA, size= *$part_sectors, type=ef, bootable" \
+        "$work/sfdisk"; then
+        fail "sfdisk partition" "$(grep ' : start=' "$work/sfdisk")"
+    else
+        pass "sfdisk partition"
+    fi
+
+    entry=$MBR_PART_TABLE_OFFSET
+    got_chs="$(le $((entry + 1)) 1 "$img") $(le $((entry + 2)) 1 "$img") $(le $((entry + 3)) 1 "$img")"
+    got_chs_last="$(le $((entry + 5)) 1 "$img") $(le $((entry + 6)) 1 "$img") $(le $((entry + 7)) 1 "$img")"
+    if [ "$got_chs" != "$(chs $PART_LBA)" ] ||
+        [ "$got_chs_last" != "$(chs $((img_sectors - 1)))" ]; then
+        fail "partition CHS" "first $got_chs (want $(chs $PART_LBA)), last $got_chs_last (want $(chs $((img_sectors - 1))))"
+    else
+        pass "partition CHS"
+    fi
+
+    # The MBR: stage1's code, stage1_info, a disk signature, 0xaa55.
+    stage2_size=$(stat -c %s "$STAGE2_BIN")
+    stage2_sectors=$(((stage2_size + 511) / 512))
+    info_lba=$(le $STAGE1_INFO_OFFSET 4 "$img")
+    info_sectors=$(le $((STAGE1_INFO_OFFSET + 4)) 2 "$img")
+    info_magic=$(le $((STAGE1_INFO_OFFSET + 6)) 2 "$img")
+    disk_sig=$(le "$MBR_DISK_SIG_OFFSET" 4 "$img")
+    boot_sig=$(le $((0x1fe)) 2 "$img")
+    if ! cmp -s -n "$STAGE1_INFO_OFFSET" "$img" "$STAGE1_BIN"; then
+        fail "MBR stage1_info" "the code before stage1_info is not $STAGE1_BIN"
+    elif [ "$info_lba" -ne "$STAGE2_LBA" ] ||
+        [ "$info_sectors" -ne "$stage2_sectors" ] ||
+        [ "$info_magic" -ne "$STAGE1_INFO_MAGIC" ]; then
+        fail "MBR stage1_info" "stage2_lba $info_lba sectors $info_sectors magic $info_magic, want $STAGE2_LBA $stage2_sectors $STAGE1_INFO_MAGIC"
+    elif [ "$disk_sig" -eq 0 ] || [ "$boot_sig" -ne $((0xaa55)) ]; then
+        fail "MBR stage1_info" "disk signature $disk_sig, boot signature $boot_sig"
+    else
+        pass "MBR stage1_info"
+    fi
+
+    # stage2 from LBA 1, and nothing but zeros after it up to the partition.
+    if ! cmp -s -i "$((STAGE2_LBA * 512)):0" -n "$stage2_size" "$img" "$STAGE2_BIN"; then
+        fail "stage2 at LBA 1" "bytes from LBA $STAGE2_LBA differ from $STAGE2_BIN"
+    elif [ -n "$(dd if="$img" bs=1 skip=$((STAGE2_LBA * 512 + stage2_size)) \
+        count=$((PART_LBA * 512 - STAGE2_LBA * 512 - stage2_size)) status=none |
+        tr -d '\0' | head -c 1)" ]; then
+        fail "stage2 at LBA 1" "non-zero bytes between stage2 and the partition"
+    else
+        pass "stage2 at LBA 1"
+    fi
+
+    # minfo: FAT32 by the cluster count, hidden sectors = the partition start.
+    minfo -i "$img$PART_OFFSET" :: >"$work/minfo" 2>&1
+    total=$(field 'big size')
+    reserved=$(field 'reserved (boot) sectors')
+    fats=$(field 'fats')
+    fatlen=$(field 'Big fatlen')
+    spc=$(field 'cluster size')
+    hidden=$(field 'hidden sectors')
+    if [ -z "$total" ] || [ -z "$reserved" ] || [ -z "$fats" ] ||
+        [ -z "$fatlen" ] || [ -z "$spc" ]; then
+        fail "FAT32 cluster count" "minfo: $(tr '\n' '|' <"$work/minfo" | head -c 300)"
+    else
+        clusters=$(((total - reserved - fats * fatlen) / spc))
+        if ! grep -q 'disk type="FAT32' "$work/minfo"; then
+            fail "FAT32 cluster count" "minfo shows no FAT32 disk type"
+        elif [ "$clusters" -lt "$FAT32_MIN_CLUSTERS" ]; then
+            fail "FAT32 cluster count" "$clusters clusters, FAT32 needs $FAT32_MIN_CLUSTERS"
+        elif [ "$total" -ne "$part_sectors" ] || [ "$hidden" != "$PART_LBA" ]; then
+            fail "FAT32 cluster count" "$total sectors (want $part_sectors), $hidden hidden (want $PART_LBA)"
+        else
+            pass "FAT32 cluster count"
+        fi
+    fi
+
+    # mdir: exactly the files of the convention.
+    mdir -/ -b -i "$img$PART_OFFSET" ::/ 2>&1 | sort >"$work/mdir"
+    printf '%s\n' ::/EFI/ ::/EFI/BOOT/ ::/EFI/BOOT/BOOTX64.EFI ::/boot/ \
+        ::/boot/initrd-1.img ::/boot/initrd-2.img ::/boot/vmlinuz ::/bzboot.cfg |
+        sort >"$work/mdir.want"
+    if ! cmp -s "$work/mdir" "$work/mdir.want"; then
+        fail "mdir files" "$(tr '\n' ' ' <"$work/mdir")"
+    else
+        pass "mdir files"
+    fi
+
+    # Every file reads back as the bytes it came from.
+    bad=
+    for pair in "boot/vmlinuz:$kernel" "boot/initrd-1.img:$work/initrd-a" \
+        "boot/initrd-2.img:$work/initrd-b" "EFI/BOOT/BOOTX64.EFI:$EFI_BIN"; do
+        rm -f "$work/back"
+        mcopy -n -i "$img$PART_OFFSET" "::/${pair%%:*}" "$work/back" 2>/dev/null
+        cmp -s "$work/back" "${pair#*:}" || bad="$bad /${pair%%:*}"
+    done
+    if [ -n "$bad" ]; then
+        fail "file contents" "differ from their sources:$bad"
+    else
+        pass "file contents"
+    fi
+
+    # mtype: the config names the kernel, the initrds in order, the cmdline.
+    mtype -i "$img$PART_OFFSET" ::/bzboot.cfg >"$work/cfg" 2>&1
+    sed -n 's/^[[:space:]]*\(kernel\|initrd\|cmdline\)[[:space:]]\+//p' \
+        "$work/cfg" >"$work/cfg.got"
+    printf '%s\n' /boot/vmlinuz /boot/initrd-1.img /boot/initrd-2.img \
+        "$cmdline" >"$work/cfg.want"
+    if ! cmp -s "$work/cfg.got" "$work/cfg.want"; then
+        fail "config" "mtype gives: $(tr '\n' '|' <"$work/cfg")"
+    elif [ "$(grep -c '^[[:space:]]*entry[[:space:]]' "$work/cfg")" -ne 1 ]; then
+        fail "config" "not exactly one entry: $(tr '\n' '|' <"$work/cfg")"
+    else
+        pass "config"
+    fi
+}
+
+img=$work/good.img
+run_mkdisk -o "$img" --kernel "$kernel" --initrd "$work/initrd-a" \
+    --initrd "$work/initrd-b" --cmdline "$cmdline"
+if [ "$rc" -ne 0 ] || [ ! -f "$img" ]; then
+    fail "good image" "exit status $rc: $(err_line)"
+    fail "good image contents" "skipped because mkdisk failed"
+elif [ -s "$work/stderr" ]; then
+    fail "good image" "stderr not empty: $(err_line)"
+elif ! grep -q "^mkdisk: $img: [0-9]* MiB" "$work/stdout" ||
+    ! grep -qF "$cmdline" "$work/stdout"; then
+    fail "good image" "no summary on stdout: $(head -n 1 "$work/stdout")"
+else
+    pass "good image"
+fi
+[ "$rc" -eq 0 ] && [ -f "$img" ] && inspect_good_image
+
+# --size: exactly that size; no initrd, an empty command line.
+run_mkdisk -o "$work/sized.img" --kernel "$kernel" --cmdline "" --size 100
+if [ "$rc" -ne 0 ]; then
+    fail "--size 100" "exit status $rc: $(err_line)"
+elif [ "$(stat -c %s "$work/sized.img")" -ne $((100 * 1024 * 1024)) ]; then
+    fail "--size 100" "$(stat -c %s "$work/sized.img") bytes"
+else
+    pass "--size 100"
+fi
+
+# A relative path that mtools could take for a drive ("a:...").
+mkdir -p "$work/rel"
+cp "$work/initrd-b" "$work/rel/a:initrd"
+(cd "$work/rel" && "$MKDISK_ABS" -o a:img --kernel "$kernel" \
+    --initrd a:initrd --cmdline x >/dev/null 2>"$work/stderr")
+rc=$?
+if [ "$rc" -ne 0 ]; then
+    fail "relative paths with a colon" "exit status $rc: $(err_line)"
+elif ! mcopy -n -i "$work/rel/a:img$PART_OFFSET" ::/boot/initrd-1.img \
+    "$work/back" 2>/dev/null || ! cmp -s "$work/back" "$work/initrd-b"; then
+    fail "relative paths with a colon" "initrd-1.img differs from a:initrd"
+else
+    pass "relative paths with a colon"
+fi
+
+# Replacing an existing image works (and keeps it a regular file).
+printf 'old image\n' >"$work/replace.img"
+run_mkdisk -o "$work/replace.img" --kernel "$kernel" --cmdline x
+if [ "$rc" -ne 0 ] || [ "$(stat -c %s "$work/replace.img")" -lt $((64 << 20)) ]; then
+    fail "replace an image" "exit status $rc: $(err_line)"
+else
+    pass "replace an image"
+fi
+
+# --- Refusals. ---
+
+out=$work/refused.img
+
+head -c 20000 /dev/urandom >"$work/random.bin"
+expect_refusal "not a kernel" "random.bin: not a Linux kernel" \
+    "$out" -o "$out" --kernel "$work/random.bin" --cmdline x
+
+head -c 200000 "$kernel" >"$work/truncated"
+expect_refusal "truncated bzImage" "truncated: .*truncated" \
+    "$out" -o "$out" --kernel "$work/truncated" --cmdline x
+
+expect_refusal "ELF vmlinux" "/bin/true: .*ELF.*bzImage" \
+    "$out" -o "$out" --kernel /bin/true --cmdline x
+
+# A zImage: the same kernel with LOADED_HIGH (bit 0 of loadflags, 0x211)
+# cleared.
+cp "$kernel" "$work/zimage"
+poke "$work/zimage" $(($(le $((0x211)) 1 "$kernel") & ~1)) $((0x211))
+expect_refusal "zImage" "zimage: .*LOADED_HIGH" \
+    "$out" -o "$out" --kernel "$work/zimage" --cmdline x
+
+# Protocol 2.01: version (0x206) = 0x0201.
+cp "$kernel" "$work/old-protocol"
+poke "$work/old-protocol" 1 $((0x206))
+poke "$work/old-protocol" 2 $((0x207))
+expect_refusal "protocol 2.01" "old-protocol: kernel protocol 2.01 is too old" \
+    "$out" -o "$out" --kernel "$work/old-protocol" --cmdline x
+
+expect_refusal "missing kernel" "no-such-kernel: .*No such file" \
+    "$out" -o "$out" --kernel "$work/no-such-kernel" --cmdline x
+
+expect_refusal "missing initrd" "no-such-initrd: .*No such file" \
+    "$out" -o "$out" --kernel "$kernel" --initrd "$work/initrd-a" \
+    --initrd "$work/no-such-initrd" --cmdline x
+
+mkdir -p "$work/initrd-dir"
+expect_refusal "initrd is a directory" "initrd-dir: is a directory" \
+    "$out" -o "$out" --kernel "$kernel" --initrd "$work/initrd-dir" \
+    --cmdline x
+
+: >"$work/initrd-empty"
+expect_refusal "empty initrd" "initrd-empty: .*empty" \
+    "$out" -o "$out" --kernel "$kernel" --initrd "$work/initrd-empty" \
+    --cmdline x
+
+# Unreadable (mode 000): root reads it anyway, so as root the case runs
+# mkdisk as nobody, in a directory nobody may write to.
+cp "$work/initrd-b" "$work/initrd-000"
+chmod 000 "$work/initrd-000"
+if [ "$(id -u)" -ne 0 ]; then
+    expect_refusal "unreadable initrd" "initrd-000: .*Permission denied" \
+        "$out" -o "$out" --kernel "$kernel" --initrd "$work/initrd-000" \
+        --cmdline x
+elif ! command -v setpriv >/dev/null; then
+    fail "unreadable initrd" "skipped because setpriv (util-linux) is missing, needed to drop root"
+else
+    nobody=$work/nobody
+    mkdir -p "$nobody"
+    chmod 777 "$nobody"
+    chmod 755 "$work"
+    chmod 644 "$kernel"
+    saved_mkdisk=$MKDISK
+    run_as_nobody() {
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$MKDISK_ABS" "$@"
+    }
+    # expect_refusal runs "$MKDISK": point it at the wrapper.
+    MKDISK=run_as_nobody
+    if ! run_as_nobody --help >/dev/null 2>&1; then
+        fail "unreadable initrd" "skipped because nobody cannot run $MKDISK_ABS (a directory on its path is closed)"
+    else
+        expect_refusal "unreadable initrd" "initrd-000: .*Permission denied" \
+            "$nobody/out.img" -o "$nobody/out.img" --kernel "$kernel" \
+            --initrd "$work/initrd-000" --cmdline x
+    fi
+    MKDISK=$saved_mkdisk
+fi
+chmod 644 "$work/initrd-000"
+
+cmdline_size=$(le $((0x238)) 4 "$kernel")
+long=$(head -c $((cmdline_size + 1)) /dev/zero | tr '\0' a)
+expect_refusal "cmdline longer than cmdline_size" \
+    "vmlinuz: .*$((cmdline_size + 1)) bytes.*$cmdline_size.*cmdline_size" \
+    "$out" -o "$out" --kernel "$kernel" --cmdline "$long"
+exact=$(head -c "$cmdline_size" /dev/zero | tr '\0' a)
+run_mkdisk -o "$work/exact.img" --kernel "$kernel" --cmdline "$exact"
+if [ "$rc" -ne 0 ]; then
+    fail "cmdline of exactly cmdline_size" "exit status $rc: $(err_line)"
+else
+    pass "cmdline of exactly cmdline_size"
+fi
+
+expect_refusal "cmdline with a newline" "cmdline: .*0x0a" \
+    "$out" -o "$out" --kernel "$kernel" --cmdline "$(printf 'a\nb')"
+
+# 70 MiB of initrd in a 64 MiB image: both numbers in the message.
+truncate -s 70M "$work/initrd-70m"
+expect_refusal "files larger than --size" \
+    "refused.img: .*need [0-9.]+ MiB.*[0-9.]+ MiB.*--size 64" \
+    "$out" -o "$out" --kernel "$kernel" --initrd "$work/initrd-70m" \
+    --size 64 --cmdline x
+
+mkdir -p "$work/outdir"
+expect_refusal "OUT is a directory" "outdir: is a directory" \
+    "$work/outdir" -o "$work/outdir" --kernel "$kernel" --cmdline x
+
+expect_refusal "OUT is the kernel" "vmlinuz: is the kernel" \
+    "$kernel" -o "$kernel" --kernel "$kernel" --cmdline x
+
+expect_refusal "OUT is an initrd" "initrd-b: is the initrd" \
+    "$work/initrd-b" -o "$work/initrd-b" --kernel "$kernel" \
+    --initrd "$work/initrd-a" --initrd "$work/initrd-b" --cmdline x
+
+ln -sf "$work/initrd-a" "$work/link-to-initrd"
+expect_refusal "OUT is a link to an input" "link-to-initrd: is the initrd" \
+    "$work/initrd-a" -o "$work/link-to-initrd" --kernel "$kernel" \
+    --initrd "$work/initrd-a" --cmdline x
+
+# An existing OUT stays as it was when the new image fails.
+printf 'previous image\n' >"$out"
+expect_refusal "existing OUT kept (bad kernel)" "not a Linux kernel" \
+    "$out" -o "$out" --kernel "$work/random.bin" --cmdline x
+
+# A failure after the temporary file exists: a failing mformat.
+fakebin=$work/fakebin
+mkdir -p "$fakebin"
+cat >"$fakebin/mformat" <<'EOF'
+#!/bin/sh
+echo "mformat: simulated failure" >&2
+echo "second line" >&2
+exit 1
+EOF
+chmod +x "$fakebin/mformat"
+saved_path=$PATH
+PATH=$fakebin:$PATH
+expect_refusal "existing OUT kept (mformat fails)" \
+    "refused.img.tmp.*: mformat failed: mformat: simulated failure; second line" \
+    "$out" -o "$out" --kernel "$kernel" --cmdline x
+PATH=$saved_path
+
+# A signal in the middle: mcopy hangs, mkdisk gets SIGTERM.
+for tool in mformat mmd; do
+    ln -sf "$(command -v "$tool")" "$fakebin/$tool"
+done
+cat >"$fakebin/mcopy" <<'EOF'
+#!/bin/sh
+exec sleep 30
+EOF
+chmod +x "$fakebin/mcopy"
+before=$(sha256sum <"$out")
+PATH=$fakebin:$PATH "$MKDISK" -o "$out" --kernel "$kernel" --cmdline x \
+    >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 100); do
+    pgrep -x -P "$pid" sleep >/dev/null && break
+    sleep 0.05
+done
+had_temp=$(leftover_temps "$out" | wc -l)
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+if [ "$had_temp" -ne 1 ]; then
+    fail "SIGTERM removes the temporary" "no temporary file while mcopy ran"
+elif [ "$rc" -ne $((128 + 15)) ]; then
+    fail "SIGTERM removes the temporary" "exit status $rc, not 143"
+elif leftover_temps "$out" >/dev/null; then
+    fail "SIGTERM removes the temporary" "left: $(leftover_temps "$out")"
+elif [ "$before" != "$(sha256sum <"$out")" ]; then
+    fail "SIGTERM removes the temporary" "$out changed"
+else
+    pass "SIGTERM removes the temporary"
+fi
+
+# --- Usage. ---
+
+run_mkdisk --help
+if [ "$rc" -ne 0 ] || ! grep -q '^usage: mkdisk ' "$work/stdout" ||
+    [ -s "$work/stderr" ]; then
+    fail "--help" "exit status $rc, stdout: $(head -n 1 "$work/stdout")"
+else
+    pass "--help"
+fi
+
+expect_usage "no arguments"
+expect_usage "unknown option" -o "$out" --kernel "$kernel" --cmdline x --bogus
+expect_usage "no --cmdline" -o "$out" --kernel "$kernel"
+expect_usage "no -o" --kernel "$kernel" --cmdline x
+expect_usage "--size below 64" -o "$out" --kernel "$kernel" --cmdline x --size 63
+expect_usage "--size not a number" -o "$out" --kernel "$kernel" --cmdline x --size 1e3
+expect_usage "stray argument" -o "$out" --kernel "$kernel" --cmdline x extra
+
+# Nothing anywhere in the work directory looks like a temporary image.
+left=$(find "$work" -name '*.tmp.*' | head -n 3)
+if [ -n "$left" ]; then
+    fail "no temporaries anywhere" "$left"
+else
+    pass "no temporaries anywhere"
+fi
+
+finish

@@ -1,0 +1,330 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# boot-tests.sh [--list] [CASE-PATTERN...]: the QEMU boot tests. Runs on the
+# build machine, one QEMU at a time, under TCG, each run headless, with
+# -no-reboot and under a timeout. Boots real Debian 6.1 kernels (amd64 and
+# 686, fetch-kernel.sh) with the test initramfs (mkinitramfs.sh --mode
+# test) and checks the serial log against the expect file beside this
+# script: the command-line token (random per run), the sha256 of each
+# initrd's payload, efi=yes/no, MemTotal near -m 512, acpi=yes.
+#
+# direct-*   QEMU loads the kernel itself (-kernel, -initrd, -append): no
+#            bzboot code involved. Proves the kernels, the initramfs and the
+#            checking work, so that a failing disk case points at bzboot.
+# expect-*   the checker itself: the direct log must fail against a wrong
+#            token, a wrong checksum, the wrong firmware and a wrong range.
+# bios-*     disk images from build/mkdisk, booted by SeaBIOS: IDE (-M pc),
+#            virtio, AHCI (-M q35), two initrds, and the 686 kernel.
+# uefi-*     the amd64 image booted by OVMF: -M pc with OVMF.fd, -M q35 with
+#            pflash, and two initrds.
+#
+# Each case prints one `PASS: name` or `FAIL: name: why` line, and the run
+# ends with `N passed, N failed` (exit 1 when anything failed). A case
+# whose input could not be made (no mkdisk, no kernel) fails and says so.
+# With patterns (shell globs), only the matching cases run. Logs stay in
+# build/tests/qemu/logs/. Environment: BUILD, QEMU, MKDISK, BIOS_TIMEOUT
+# (default 60 s), UEFI_TIMEOUT (120 s), QEMU_STALL (30 s, see lib.sh).
+
+set -uo pipefail
+LIB_PROG=boot-tests
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT" || exit 1
+
+here=tests/qemu
+dir=$BUILD/tests/qemu
+MKDISK=${MKDISK:-$BUILD/mkdisk}
+BIOS_TIMEOUT=${BIOS_TIMEOUT:-60}
+UEFI_TIMEOUT=${UEFI_TIMEOUT:-120}
+
+# The memory every case boots with, and the MemTotal the kernel must see:
+# at least 85% of it (the kernel keeps its own image, page structures and,
+# under OVMF, the firmware's runtime regions out of MemTotal; a Debian
+# amd64 kernel sees about 89%, under OVMF 88%, the 686 kernel 96%).
+MEM_MB=512
+MEM_KB_MAX=$((MEM_MB * 1024))
+MEM_KB_MIN=$((MEM_KB_MAX * 85 / 100))
+
+TOKEN=$(token_new)
+CMDLINE="panic=-1 bztoken=$TOKEN console=ttyS0,115200"
+
+patterns=()
+list_only=0
+for arg in "$@"; do
+    case $arg in
+    --list) list_only=1 ;;
+    -h | --help) sed -n '4,5p' "${BASH_SOURCE[0]}" | sed 's/^# //'; exit 0 ;;
+    *) patterns+=("$arg") ;;
+    esac
+done
+
+mkdir -p "$dir" "$QEMU_LOG_DIR"
+lib_need "$QEMU" qemu-system-x86
+passed=0
+failed=0
+
+# ---- inputs, each made once per run ----------------------------------
+
+# VALUE[key] is what prepare made (a path); WHY_NOT[key] why it could not.
+declare -A VALUE WHY_NOT
+
+# prepare KEY COMMAND...: run COMMAND once per run; its last line of
+# stdout becomes VALUE[KEY], or its last line of stderr WHY_NOT[KEY].
+prepare() {
+    local key=$1 out err=$QEMU_LOG_DIR/prepare-$1.err
+    shift
+    if [ -z "${VALUE[$key]+set}" ] && [ -z "${WHY_NOT[$key]+set}" ]; then
+        if out=$("$@" 2>"$err"); then
+            VALUE[$key]=$(tail -n 1 <<<"$out")
+        else
+            WHY_NOT[$key]=$(grep -v '^ *$' "$err" | tail -n 1)
+            [ -n "${WHY_NOT[$key]}" ] || WHY_NOT[$key]="$* failed"
+        fi
+    fi
+    [ -n "${VALUE[$key]+set}" ]
+}
+
+# newer OUT INPUT...: true when OUT exists and is newer than every INPUT.
+newer() {
+    local out=$1 f
+    shift
+    [ -e "$out" ] || return 1
+    for f in "$@"; do
+        [ "$out" -nt "$f" ] || return 1
+    done
+}
+
+# make_initrd NAME MKINITRAMFS-ARGS...: $dir/NAME, made by mkinitramfs.sh
+# unless an up-to-date one (from `make` or an earlier run) is there.
+make_initrd() {
+    local out=$dir/$1
+    shift
+    if ! newer "$out.sha256" "$here/mkinitramfs.sh" "$here/lib.sh" \
+        "$here"/initramfs/*; then
+        bash "$here/mkinitramfs.sh" --out "$out" "$@" >&2 || return 1
+    fi
+    echo "$out"
+}
+
+# make_direct_initrd ARCH: the test initramfs and payload2 in one file,
+# for QEMU's -initrd (one file only); each archive starts 4-byte aligned.
+make_direct_initrd() {
+    local out=$dir/direct-initrd-$1.img size
+    cp "${VALUE[initrd-$1]}" "$out.tmp" || return 1
+    size=$(stat -c %s "$out.tmp")
+    truncate -s $(((size + 3) / 4 * 4)) "$out.tmp"
+    cat "${VALUE[payload2]}" >>"$out.tmp" && mv "$out.tmp" "$out" &&
+        echo "$out"
+}
+
+# make_disk NAME KERNEL-KEY INITRD-KEY...: a disk image from build/mkdisk
+# with this run's command line.
+make_disk() {
+    local out=$dir/$1.img kernel=${VALUE[$2]} key args=()
+    shift 2
+    for key in "$@"; do
+        args+=(--initrd "${VALUE[$key]}")
+    done
+    if [ ! -x "$MKDISK" ]; then
+        echo "$MKDISK is missing (\`make $MKDISK\` did not build it)" >&2
+        return 1
+    fi
+    rm -f "$out"
+    "$MKDISK" -o "$out" --kernel "$kernel" "${args[@]}" \
+        --cmdline "$CMDLINE" >&2 || return 1
+    if [ ! -s "$out" ]; then
+        echo "$MKDISK exited 0 but wrote no $out" >&2
+        return 1
+    fi
+    echo "$out"
+}
+
+# need NAME KEY...: make every input KEY (see input) for case NAME, or print
+# its FAIL line naming the first one that could not be made.
+need() {
+    local name=$1 key
+    shift
+    for key in "$@"; do
+        input "$key" && continue
+        echo "FAIL: $name: skipped because $key could not be made:" \
+            "${WHY_NOT[$key]}"
+        return 1
+    done
+}
+
+# input KEY: make the input named KEY, after the inputs it is made from;
+# when one of those fails, KEY fails with its reason.
+input() {
+    local key=$1 dep deps=() cmd=()
+    [ -z "${VALUE[$key]+set}" ] || return 0
+    [ -z "${WHY_NOT[$key]+set}" ] || return 1
+    case $key in
+    kernel-amd64 | kernel-686)
+        cmd=(bash "$here/fetch-kernel.sh" "${key#kernel-}") ;;
+    initrd-amd64 | initrd-i386)
+        cmd=(make_initrd "$key.img" --arch "${key#initrd-}" --mode test) ;;
+    payload2)
+        cmd=(make_initrd payload2.img --arch amd64 --mode payload
+            --name payload2 --payload-size 65536) ;;
+    direct-initrd-amd64 | direct-initrd-i386)
+        deps=("initrd-${key#direct-initrd-}" payload2)
+        cmd=(make_direct_initrd "${key#direct-initrd-}") ;;
+    disk-amd64)
+        deps=(kernel-amd64 initrd-amd64)
+        cmd=(make_disk "$key" "${deps[@]}") ;;
+    disk-amd64-two)
+        deps=(kernel-amd64 initrd-amd64 payload2)
+        cmd=(make_disk "$key" "${deps[@]}") ;;
+    disk-686)
+        deps=(kernel-686 initrd-i386)
+        cmd=(make_disk "$key" "${deps[@]}") ;;
+    *)
+        WHY_NOT[$key]="no such input (a bug in boot-tests.sh)"
+        return 1 ;;
+    esac
+    for dep in "${deps[@]}"; do
+        input "$dep" && continue
+        WHY_NOT[$key]="$dep: ${WHY_NOT[$dep]}"
+        return 1
+    done
+    prepare "$key" "${cmd[@]}"
+}
+
+# sha_of INITRD-KEY [FILE]: the payload checksum mkinitramfs.sh recorded.
+sha_of() {
+    awk -v f="${2:-/payload}" '$2 == f { print $1 }' "${VALUE[$1]}.sha256"
+}
+
+# ---- the cases -------------------------------------------------------
+
+# direct NAME KERNEL-ARCH INITRD-ARCH FIRMWARE MACHINE EXPECT
+direct() {
+    local name=$1 karch=$2 iarch=$3 fw=$4 machine=$5 expect=$6 limit
+    need "$name" "kernel-$karch" "direct-initrd-$iarch" || return 1
+    EXPECT_VARS=(TOKEN="$TOKEN" SHA256="$(sha_of "initrd-$iarch")"
+        SHA256_2="$(sha_of payload2 /payload2)"
+        MEM_KB_MIN="$MEM_KB_MIN" MEM_KB_MAX="$MEM_KB_MAX")
+    limit=$BIOS_TIMEOUT
+    [ "$fw" = seabios ] || limit=$UEFI_TIMEOUT
+    boot_case "$name" "$limit" "$here/$expect" "$fw" -M "$machine" \
+        -m "$MEM_MB" -kernel "${VALUE[kernel-$karch]}" \
+        -initrd "${VALUE[direct-initrd-$iarch]}" -append "$CMDLINE"
+}
+
+# disk NAME DISK-KEY INITRD-ARCH FIRMWARE EXPECT QEMU-ARGS...: boot a
+# mkdisk image; QEMU-ARGS pick the machine and say how the disk is
+# attached, with @IMG@ standing for the image.
+disk() {
+    local name=$1 key=$2 iarch=$3 fw=$4 expect=$5 limit a args=()
+    shift 5
+    need "$name" "$key" || return 1
+    for a in "$@"; do
+        args+=("${a//@IMG@/${VALUE[$key]}}")
+    done
+    EXPECT_VARS=(TOKEN="$TOKEN" SHA256="$(sha_of "initrd-$iarch")"
+        MEM_KB_MIN="$MEM_KB_MIN" MEM_KB_MAX="$MEM_KB_MAX")
+    [ "$key" != disk-amd64-two ] ||
+        EXPECT_VARS+=(SHA256_2="$(sha_of payload2 /payload2)")
+    limit=$BIOS_TIMEOUT
+    [ "$fw" = seabios ] || limit=$UEFI_TIMEOUT
+    boot_case "$name" "$limit" "$here/$expect" "$fw" -m "$MEM_MB" "${args[@]}"
+}
+
+# expect_negative NAME: the checker must reject the log of a good boot
+# (direct-amd64-seabios, run earlier) when the evidence does not match.
+expect_negative() {
+    local name=$1 log=$QEMU_LOG_DIR/direct-amd64-seabios.log exp
+    local good=() bad
+    exp=$here/bios-two-initrds.expect
+    if [ -z "${DIRECT_AMD64_PASSED:-}" ]; then
+        echo "FAIL: $name: skipped because direct-amd64-seabios" \
+            "did not pass in this run"
+        return 1
+    fi
+    good=(TOKEN="$TOKEN" SHA256="$(sha_of initrd-amd64)"
+        SHA256_2="$(sha_of payload2 /payload2)"
+        MEM_KB_MIN="$MEM_KB_MIN" MEM_KB_MAX="$MEM_KB_MAX")
+    if ! expect_check "$log" "$exp" "${good[@]}"; then
+        echo "FAIL: $name: the good log no longer passes: $EXPECT_MISSING"
+        return 1
+    fi
+    for bad in "TOKEN=$(token_new)" "SHA256=$(sha_of payload2 /payload2)" \
+        "SHA256_2=$(sha_of initrd-amd64)" "MEM_KB_MIN=$((MEM_KB_MAX - 1))"; do
+        # The first NAME=VALUE for a name wins.
+        if expect_check "$log" "$exp" "$bad" "${good[@]}"; then
+            echo "FAIL: $name: a log passed with the wrong $bad"
+            return 1
+        fi
+    done
+    if expect_check "$log" "$here/uefi-two-initrds.expect" "${good[@]}"; then
+        echo "FAIL: $name: a SeaBIOS log passed as a UEFI boot"
+        return 1
+    fi
+    if expect_check "$log" "$here/bios-two-initrds.expect" TOKEN="$TOKEN"; then
+        echo "FAIL: $name: an expect file passed with @SHA256@ unset"
+        return 1
+    fi
+    echo "PASS: $name"
+}
+
+# run NAME FUNCTION ARGS...: one case, FUNCTION NAME ARGS..., when NAME
+# matches the patterns; counts its result.
+run() {
+    local name=$1 fn=$2 p match=0
+    shift 2
+    if [ ${#patterns[@]} -eq 0 ]; then
+        match=1
+    else
+        for p in "${patterns[@]}"; do
+            # shellcheck disable=SC2053
+            [[ $name == $p ]] && match=1
+        done
+    fi
+    [ "$match" -eq 1 ] || return 0
+    if [ "$list_only" -eq 1 ]; then
+        echo "$name"
+        return 0
+    fi
+    if "$fn" "$name" "$@"; then
+        passed=$((passed + 1))
+        return 0
+    fi
+    failed=$((failed + 1))
+    return 1
+}
+
+[ "$list_only" -eq 1 ] ||
+    echo "boot tests: token $TOKEN, $MEM_MB MiB, logs in $QEMU_LOG_DIR"
+
+run direct-amd64-seabios direct amd64 amd64 seabios pc \
+    bios-two-initrds.expect && DIRECT_AMD64_PASSED=1
+run direct-686-seabios direct 686 i386 seabios pc \
+    bios-two-initrds.expect
+run direct-amd64-ovmf direct amd64 amd64 ovmf-pflash q35 \
+    uefi-two-initrds.expect
+run expect-rejects-wrong-evidence expect_negative
+
+# -drive ...,if=ide,index=0 is what -hda means, minus QEMU's warning about
+# guessing the raw format; on q35 it is the first AHCI port.
+hda=(-drive "file=@IMG@,format=raw,if=ide,index=0,media=disk")
+virtio=(-drive "file=@IMG@,format=raw,if=virtio")
+run bios-amd64-ide disk disk-amd64 amd64 seabios bios.expect \
+    -M pc "${hda[@]}"
+run bios-amd64-virtio disk disk-amd64 amd64 seabios bios.expect \
+    -M pc "${virtio[@]}"
+run bios-amd64-q35 disk disk-amd64 amd64 seabios bios.expect \
+    -M q35 "${hda[@]}"
+run bios-amd64-two-initrds disk disk-amd64-two amd64 seabios \
+    bios-two-initrds.expect -M pc "${hda[@]}"
+run bios-686-ide disk disk-686 i386 seabios bios.expect \
+    -M pc "${hda[@]}"
+run uefi-amd64-pc disk disk-amd64 amd64 ovmf uefi.expect \
+    -M pc "${hda[@]}"
+run uefi-amd64-q35 disk disk-amd64 amd64 ovmf-pflash uefi.expect \
+    -M q35 "${hda[@]}"
+run uefi-amd64-two-initrds disk disk-amd64-two amd64 ovmf-pflash \
+    uefi-two-initrds.expect -M q35 "${hda[@]}"
+
+[ "$list_only" -eq 0 ] || exit 0
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,94 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# default-image.sh OUT: build the default disk image, run by `make disk.img`
+# on the build machine. Takes the environment the Makefile passes:
+#   KERNEL   a bzImage; empty: the host's newest readable /boot/vmlinuz-*
+#            that is a bzImage, else Debian's amd64 kernel (fetch-kernel.sh)
+#   INITRD   initrd files, space-separated; empty: the project's busybox
+#            initramfs (mkinitramfs.sh --mode shell, for the kernel's
+#            architecture), which boots to a shell on ttyS0 and tty1
+#   CMDLINE  the kernel command line (default console=tty0 console=ttyS0,115200)
+#   BUILD    the build directory (default build), which holds build/mkdisk
+# then runs build/mkdisk -o OUT and says what it built and how to boot it.
+
+set -uo pipefail
+LIB_PROG=default-image
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+[ $# -eq 1 ] || { echo "usage: $0 OUT" >&2; exit 2; }
+out=$1
+shown=$1
+kernel=${KERNEL:-}
+initrds=${INITRD:-}
+cmdline=${CMDLINE:-console=tty0 console=ttyS0,115200}
+
+# Paths as the caller gave them, then work from the repository root.
+abs() {
+    case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac
+}
+out=$(abs "$out")
+[ -z "$kernel" ] || kernel=$(abs "$kernel")
+list=
+for f in $initrds; do
+    list="$list $(abs "$f")"
+done
+initrds=${list# }
+cd "$ROOT" || exit 1
+mkdisk=$BUILD/mkdisk
+here=tests/qemu
+
+[ -x "$mkdisk" ] || lib_die "$mkdisk: missing (run \`make\` first)"
+
+# The kernel: given, the host's, or Debian's.
+kernel_from="KERNEL"
+if [ -z "$kernel" ]; then
+    for k in "/boot/vmlinuz-$(uname -r)" $(ls -1 /boot/vmlinuz-* 2>/dev/null |
+        sort -rV); do
+        if kernel_is_bzimage "$k"; then
+            kernel=$k
+            kernel_from="the host's /boot"
+            break
+        fi
+    done
+fi
+if [ -z "$kernel" ]; then
+    echo "$LIB_PROG: no readable bzImage in /boot: fetching Debian's amd64 kernel"
+    kernel=$(bash "$here/fetch-kernel.sh" amd64) || exit 1
+    kernel_from="Debian's $(cat "$kernel.pkg" 2>/dev/null ||
+        echo linux-image-amd64)"
+fi
+[ -r "$kernel" ] || lib_die "$kernel: cannot read the kernel"
+
+# The initrds: given, or the shell initramfs for the kernel's architecture
+# (a 32-bit kernel cannot run the amd64 busybox).
+initrd_args=()
+if [ -n "$initrds" ]; then
+    for f in $initrds; do
+        [ -r "$f" ] || lib_die "$f: cannot read the initrd"
+        initrd_args+=(--initrd "$f")
+    done
+else
+    arch=i386
+    kernel_is_64bit "$kernel" && arch=amd64
+    initrds=$BUILD/tests/qemu/shell-initrd-$arch.img
+    bash "$here/mkinitramfs.sh" --arch "$arch" --mode shell --out "$initrds" ||
+        exit 1
+    initrd_args=(--initrd "$initrds")
+fi
+
+"$mkdisk" -o "$out" --kernel "$kernel" "${initrd_args[@]}" \
+    --cmdline "$cmdline" || exit 1
+
+cat <<MSG
+$shown: bzboot disk image ($(du -h "$out" | cut -f1))
+  kernel   $kernel (from $kernel_from)
+  initrd   $initrds
+  cmdline  $cmdline
+Boot it with SeaBIOS (the serial console on this terminal, Ctrl-A X quits):
+  qemu-system-x86_64 -m 512 -hda $shown -serial mon:stdio -no-reboot
+or \`make run\`; with UEFI, add -bios $OVMF_BIOS
+Change the kernel, initrd or cmdline without a rebuild:
+  mcopy -o -i $shown@@1M NEW-BZIMAGE ::/boot/vmlinuz
+  mtype -i $shown@@1M ::/bzboot.cfg   (the config: edit, mcopy -o back)
+MSG

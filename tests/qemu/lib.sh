@@ -1,0 +1,291 @@
+# SPDX-License-Identifier: MIT
+#
+# Shared shell functions of the QEMU boot tests and the scripts that build
+# their inputs (fetch-kernel.sh, mkinitramfs.sh, boot-tests.sh,
+# default-image.sh). Sourced, never run. Runs on the build machine; knows
+# where things go under $BUILD (default build/, relative to the repository
+# root, where every script runs), how to fetch a Debian package into the
+# download cache, which firmware files QEMU gets, how to run QEMU headless
+# under a timeout with the serial console in a log file, and how to check
+# a log against an expect file.
+#
+# Expect files (tests/qemu/*.expect): one line per piece of evidence;
+# blank lines and lines starting with `#` are ignored. A line is found when
+# some line of the serial log, with its carriage return removed, is exactly
+# equal to it, after @NAME@ is replaced by the value the test passes as
+# NAME=VALUE. A line `@range LO HI PREFIX` is found when the first log
+# line that is PREFIX followed by a decimal number has one in [LO, HI].
+# The order of the lines is not checked.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${BUILD:-build}
+QEMU=${QEMU:-qemu-system-x86_64}
+QEMU_LOG_DIR=$BUILD/tests/qemu/logs
+LIB_PROG=${LIB_PROG:-$(basename "$0" .sh)}
+
+# The firmware files of Debian's ovmf package: one image for -bios (its
+# variable store is lost at reset, which a test does not mind), and the
+# 4 MiB code + variable template pair for two pflash drives.
+OVMF_BIOS=/usr/share/ovmf/OVMF.fd
+OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
+OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+
+# lib_die MESSAGE: one line `PROG: error: MESSAGE` on stderr, exit 1.
+lib_die() {
+    echo "$LIB_PROG: error: $*" >&2
+    exit 1
+}
+
+# lib_need COMMAND PACKAGE: stop with one line naming the Debian package
+# when COMMAND is not installed.
+lib_need() {
+    command -v "$1" >/dev/null 2>&1 ||
+        lib_die "$1 not found: install the Debian package $2 (or run \`make deps\`)"
+}
+
+# deb_fetch PACKAGE[:ARCH]: print the path of PACKAGE's .deb in
+# $BUILD/cache, downloading the candidate version with `apt-get download`
+# when no version of it is there yet.
+deb_fetch() {
+    local spec=$1 name=${1%%:*} arch cache=$BUILD/cache deb tmp
+    arch=${spec#"$name"}
+    arch=${arch#:}
+    [ -n "$arch" ] || arch=$(dpkg --print-architecture)
+    deb=$(ls -1 "$cache/${name}_"*"_$arch.deb" 2>/dev/null | sort -V |
+        tail -n 1)
+    if [ -n "$deb" ]; then
+        echo "$deb"
+        return 0
+    fi
+    mkdir -p "$cache"
+    tmp=$(mktemp -d "$cache/download.XXXXXX") || return 1
+    # As root, apt's sandbox user cannot write into build/: say so.
+    if ! (cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root \
+        "$spec" >&2); then
+        rm -rf "$tmp"
+        echo "$LIB_PROG: error: apt-get download $spec failed" \
+            "(run \`make deps\` to refresh the package lists)" >&2
+        return 1
+    fi
+    deb=$(ls -1 "$tmp/"*.deb 2>/dev/null | head -n 1)
+    if [ -z "$deb" ]; then
+        rm -rf "$tmp"
+        echo "$LIB_PROG: error: apt-get download $spec left no .deb" >&2
+        return 1
+    fi
+    mv "$deb" "$cache/" && rm -rf "$tmp"
+    echo "$cache/$(basename "$deb")"
+}
+
+# kernel_is_bzimage FILE: true when FILE has the boot sector signature
+# 0xAA55 at 0x1fe and "HdrS" at 0x202 (boot.rst: boot_flag, header).
+kernel_is_bzimage() {
+    local flag hdrs
+    [ -f "$1" ] && [ -r "$1" ] || return 1
+    flag=$(od -An -tx1 -j 0x1fe -N 2 "$1" | tr -d " \n")
+    hdrs=$(dd if="$1" bs=1 skip=$((0x202)) count=4 2>/dev/null)
+    [ "$flag" = 55aa ] && [ "$hdrs" = HdrS ]
+}
+
+# kernel_is_64bit FILE: true when the bzImage has XLF_KERNEL_64 (bit 0 of
+# xloadflags at 0x236), that is, a 64-bit entry point.
+kernel_is_64bit() {
+    local x
+    x=$(od -An -tu1 -j 0x236 -N 1 "$1" 2>/dev/null | tr -d ' \n')
+    [ -n "$x" ] && [ $((x & 1)) -eq 1 ]
+}
+
+# token_new: 16 random hex digits, a fresh command-line token per run.
+token_new() {
+    od -An -tx1 -N 8 /dev/urandom | tr -d ' \n'
+}
+
+# firmware_args FIRMWARE NAME: set the array FW_ARGS to QEMU's arguments
+# for FIRMWARE: seabios (QEMU's default), ovmf (the one-file image with
+# -bios, for -M pc) or ovmf-pflash (code and a private writable copy of the
+# variable template as two pflash drives, for -M q35; NAME names the copy).
+# Returns 1 with FW_ERROR set when the firmware is missing.
+firmware_args() {
+    local vars
+    FW_ARGS=()
+    case $1 in
+    seabios)
+        ;;
+    ovmf)
+        if [ ! -r "$OVMF_BIOS" ]; then
+            FW_ERROR="$OVMF_BIOS missing: install the Debian package ovmf"
+            return 1
+        fi
+        FW_ARGS=(-bios "$OVMF_BIOS")
+        ;;
+    ovmf-pflash)
+        if [ ! -r "$OVMF_CODE" ] || [ ! -r "$OVMF_VARS" ]; then
+            FW_ERROR="$OVMF_CODE or $OVMF_VARS missing:"
+            FW_ERROR="$FW_ERROR install the Debian package ovmf"
+            return 1
+        fi
+        mkdir -p "$QEMU_LOG_DIR"
+        vars=$QEMU_LOG_DIR/$2-vars.fd
+        cp "$OVMF_VARS" "$vars" ||
+            { FW_ERROR="cannot copy $OVMF_VARS to $vars"; return 1; }
+        FW_ARGS=(
+            -drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_CODE"
+            -drive "if=pflash,format=raw,unit=1,file=$vars")
+        ;;
+    *)
+        FW_ERROR="unknown firmware $1"
+        return 1
+        ;;
+    esac
+}
+
+# qemu_boot NAME TIMEOUT QEMU-ARGS...: run QEMU headless (TCG, no network,
+# -no-reboot so a reset ends it, 512 MiB unless QEMU-ARGS say otherwise)
+# for at most TIMEOUT seconds, the serial port written to
+# $QEMU_LOG_DIR/NAME.log and QEMU's own messages to NAME.stderr, which
+# stay there. A run whose serial port says nothing new for QEMU_STALL
+# seconds (default 30; 0 = never) is stopped early: a loader that failed
+# prints its message and waits, and waiting out the whole TIMEOUT would
+# only cost time. Returns QEMU's exit status, 124 after TIMEOUT, 125 after
+# a stall; QEMU_SECONDS is set to the run's wall time.
+qemu_boot() {
+    local name=$1 limit=$2 log pid status start now size last=-1 since
+    local stall=${QEMU_STALL:-30} stalled=0
+    shift 2
+    mkdir -p "$QEMU_LOG_DIR"
+    log=$QEMU_LOG_DIR/$name.log
+    rm -f "$log"
+    start=$(date +%s.%N)
+    timeout --kill-after=5 "$limit" "$QEMU" -display none -monitor none \
+        -serial "file:$log" -no-reboot -net none -m 512 "$@" \
+        >"$QEMU_LOG_DIR/$name.stderr" 2>&1 </dev/null &
+    pid=$!
+    since=$SECONDS
+    while kill -0 "$pid" 2>/dev/null; do
+        sleep 0.2
+        size=$(stat -c %s "$log" 2>/dev/null || echo 0)
+        if [ "$size" != "$last" ]; then
+            last=$size
+            since=$SECONDS
+        elif [ "$stall" -gt 0 ] && [ $((SECONDS - since)) -ge "$stall" ]; then
+            # timeout passes the TERM on to QEMU, which then exits 0.
+            stalled=1
+            kill -TERM "$pid" 2>/dev/null
+            break
+        fi
+    done
+    wait "$pid"
+    status=$?
+    [ "$stalled" -eq 0 ] || status=125
+    now=$(date +%s.%N)
+    QEMU_SECONDS=$(awk -v a="$start" -v b="$now" \
+        'BEGIN { printf "%.1f", b - a }')
+    return "$status"
+}
+
+# expect_check LOG EXPECT [NAME=VALUE]...: 0 when every line of EXPECT is
+# found in LOG; else 1 with EXPECT_MISSING set to what was not found.
+expect_check() {
+    local log=$1 expect=$2 line kv clean lo hi prefix got
+    shift 2
+    EXPECT_MISSING=
+    if [ ! -r "$expect" ]; then
+        EXPECT_MISSING="the expect file $expect (cannot read it)"
+        return 1
+    fi
+    if [ ! -s "$log" ]; then
+        EXPECT_MISSING="any output (the log is empty or missing)"
+        return 1
+    fi
+    clean=$(mktemp) || return 1
+    tr -d '\r' <"$log" >"$clean"
+    while IFS= read -r line || [ -n "$line" ]; do
+        case $line in '' | '#'*) continue ;; esac
+        for kv in "$@"; do
+            line=${line//@${kv%%=*}@/${kv#*=}}
+        done
+        if [[ $line =~ @[A-Z0-9_]+@ ]]; then
+            EXPECT_MISSING="a value for ${BASH_REMATCH[0]} (used in $expect)"
+        elif [[ $line == '@range '* ]]; then
+            read -r lo hi prefix <<<"${line#@range }"
+            got=$(PREFIX=$prefix awk 'index($0, ENVIRON["PREFIX"]) == 1 {
+                    n = substr($0, length(ENVIRON["PREFIX"]) + 1)
+                    if (n ~ /^[0-9]+$/) { print n; exit } }' "$clean")
+            if ! [[ $lo =~ ^[0-9]+$ && $hi =~ ^[0-9]+$ && -n $prefix ]]; then
+                EXPECT_MISSING="a well-formed line, not \"$line\" (in $expect)"
+            elif [ -z "$got" ]; then
+                EXPECT_MISSING="\"$prefix<$lo..$hi>\""
+            elif [ "$got" -lt "$lo" ] || [ "$got" -gt "$hi" ]; then
+                EXPECT_MISSING="\"$prefix<$lo..$hi>\" (got $prefix$got)"
+            fi
+        elif ! grep -aFxq -- "$line" "$clean"; then
+            EXPECT_MISSING="\"$line\""
+        fi
+        [ -z "$EXPECT_MISSING" ] || break
+    done <"$expect"
+    rm -f "$clean"
+    [ -z "$EXPECT_MISSING" ]
+}
+
+# expect_lines LOG EXPECT [NAME=VALUE]...: check LOG against EXPECT and
+# print `PASS: CASE` or `FAIL: CASE: missing LINE`, CASE being LOG's name
+# without .log. Returns 0 on PASS.
+expect_lines() {
+    local name
+    name=$(basename "$1" .log)
+    if expect_check "$@"; then
+        echo "PASS: $name"
+        return 0
+    fi
+    echo "FAIL: $name: missing $EXPECT_MISSING in $1"
+    return 1
+}
+
+# boot_case NAME TIMEOUT EXPECT FIRMWARE QEMU-ARGS...: one boot test case:
+# boot with qemu_boot under FIRMWARE (see firmware_args), then check the
+# log against EXPECT with the NAME=VALUE pairs of the array EXPECT_VARS.
+# Prints one PASS: or FAIL: line; a run that had to be killed fails even
+# when its log is complete, since QEMU must end by itself.
+boot_case() {
+    local name=$1 limit=$2 expect=$3 fw=$4 status log why
+    shift 4
+    log=$QEMU_LOG_DIR/$name.log
+    if ! firmware_args "$fw" "$name"; then
+        echo "FAIL: $name: $FW_ERROR"
+        return 1
+    fi
+    qemu_boot "$name" "$limit" "${FW_ARGS[@]}" "$@"
+    status=$?
+    case $status in
+    0) why= ;;
+    124 | 137) why="QEMU did not end within $limit s" ;;
+    125) why="no serial output for ${QEMU_STALL:-30} s, QEMU stopped" ;;
+    *)
+        why="QEMU exited with status $status:"
+        why="$why $(grep -v '^ *$' "$QEMU_LOG_DIR/$name.stderr" | tail -n 1)"
+        ;;
+    esac
+    if expect_check "$log" "$expect" "${EXPECT_VARS[@]}"; then
+        if [ -z "$why" ]; then
+            echo "PASS: $name (${QEMU_SECONDS} s)"
+            return 0
+        fi
+        echo "FAIL: $name: $why (log $log)"
+        return 1
+    fi
+    why="missing $EXPECT_MISSING${why:+; $why}$(log_last_line "$log")"
+    echo "FAIL: $name: $why (log $log)"
+    return 1
+}
+
+# log_last_line LOG: `; last line: "..."`, the last line of LOG with text
+# in it (escape sequences and carriage returns removed, at most 100
+# characters), where a loader's or the kernel's last words usually are;
+# nothing for an empty log.
+log_last_line() {
+    local line
+    line=$(sed 's/\x1b\[[0-9;=?]*[A-Za-z]//g; s/\r//g' "$1" 2>/dev/null |
+        tr -cd '[:print:]\n' | grep -v '^[[:space:]]*$' | tail -n 1 |
+        cut -c 1-100)
+    [ -z "$line" ] || echo "; last line: \"$line\""
+}

@@ -1,0 +1,192 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# mkinitramfs.sh --arch amd64|i386 --out FILE [--mode test|shell|payload]
+#     [--payload-size BYTES] [--name NAME] [--pad-to BYTES]
+#     [--compress gzip|none]
+#
+# Builds an initramfs (a cpio "newc" archive, gzip-compressed by default)
+# for the boot tests and the default disk image. Runs on the build machine,
+# without root: the archive is made from a staging directory with
+# `cpio -o -H newc -R 0:0`, and there are no device nodes in it; /init
+# mounts devtmpfs, and /dev/console comes from the kernel's own built-in
+# initramfs, which is unpacked before the loader's.
+#
+# Modes:
+#   test     busybox and tests/qemu/initramfs/test-init as /init, which
+#            prints the BZTEST lines and resets the machine; a random
+#            /payload of --payload-size bytes (default 1 MiB, 0 for none).
+#   shell    busybox, /init becomes busybox init with a shell on ttyS0 and
+#            tty1 (tests/qemu/initramfs/inittab).
+#   payload  only a random /NAME (--name, default payload2) of
+#            --payload-size bytes: a second initrd, which the kernel
+#            unpacks on top of the first.
+# busybox is the installed /bin/busybox for amd64 and the one of Debian's
+# busybox-static:i386 package (fetched into $BUILD/cache) for i386.
+# --pad-to adds a random, so incompressible, /pad file and pads the archive
+# with zeros (which the kernel's unpacker skips) to exactly BYTES: an initrd
+# of a known size for benchmarks.
+#
+# Writes FILE, and FILE.sha256 (sha256sum format, one line per payload);
+# prints one line saying what it built.
+
+set -uo pipefail
+LIB_PROG=mkinitramfs
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() {
+    sed -n '4,6p' "${BASH_SOURCE[0]}" | sed 's/^# //' >&2
+    exit 2
+}
+
+arch='' out='' mode=test payload_size='' name=payload2 pad_to='' compress=gzip
+while [ $# -gt 0 ]; do
+    case $1 in
+    --arch) arch=${2-} ;;
+    --out) out=${2-} ;;
+    --mode) mode=${2-} ;;
+    --payload-size) payload_size=${2-} ;;
+    --name) name=${2-} ;;
+    --pad-to) pad_to=${2-} ;;
+    --compress) compress=${2-} ;;
+    -h | --help) usage ;;
+    *) echo "$LIB_PROG: unknown argument $1" >&2; usage ;;
+    esac
+    [ $# -ge 2 ] || { echo "$LIB_PROG: $1 needs a value" >&2; usage; }
+    shift 2
+done
+[ -n "$out" ] || usage
+case $arch in amd64 | i386) ;; *) usage ;; esac
+case $mode in test | shell | payload) ;; *) usage ;; esac
+case $compress in gzip | none) ;; *) usage ;; esac
+[ -n "$payload_size" ] || case $mode in
+    test | payload) payload_size=1048576 ;;
+    *) payload_size=0 ;;
+esac
+[[ $payload_size =~ ^[0-9]+$ ]] ||
+    lib_die "--payload-size $payload_size: not a number of bytes"
+[ -z "$pad_to" ] || [[ $pad_to =~ ^[0-9]+$ ]] ||
+    lib_die "--pad-to $pad_to: not a number of bytes"
+[[ $name =~ ^[A-Za-z0-9._-]+$ ]] ||
+    lib_die "--name $name: not a plain file name"
+lib_need cpio cpio
+lib_need sha256sum coreutils
+[ "$compress" = none ] || lib_need gzip gzip
+
+# Paths relative to the caller, then work from the repository root.
+case $out in /*) ;; *) out=$PWD/$out ;; esac
+cd "$ROOT" || exit 1
+src=tests/qemu/initramfs
+
+busybox=
+if [ "$mode" != payload ]; then
+    if [ "$arch" = amd64 ]; then
+        busybox=/bin/busybox
+        [ -x "$busybox" ] ||
+            lib_die "/bin/busybox missing: install the Debian package busybox-static"
+        # Debian's busybox (not -static) is dynamic and would not run alone.
+        if [[ $(ldd "$busybox" 2>&1) != *"not a dynamic"* ]]; then
+            lib_die "/bin/busybox is not static: install the Debian package busybox-static"
+        fi
+    else
+        deb=$(deb_fetch busybox-static:i386) || exit 1
+        bbdir=$BUILD/cache/busybox-i386
+        if [ ! -f "$bbdir/bin/busybox" ] ||
+            [ "$deb" -nt "$bbdir/bin/busybox" ]; then
+            rm -rf "$bbdir"
+            mkdir -p "$bbdir"
+            dpkg-deb -x "$deb" "$bbdir" || lib_die "$deb: dpkg-deb -x failed"
+        fi
+        busybox=$bbdir/bin/busybox
+        [ -f "$busybox" ] || lib_die "$deb: no /bin/busybox in the package"
+    fi
+fi
+
+mkdir -p "$(dirname "$out")"
+stage=$(mktemp -d "$out.tmp.XXXXXX") || exit 1
+archive=$stage.cpio
+trap 'rm -rf "$stage" "$archive"' EXIT
+tree=$stage/root
+mkdir -p "$tree"
+
+# install_file SRC DEST MODE: one file into the staging root.
+install_file() {
+    mkdir -p "$(dirname "$tree/$2")"
+    cp "$1" "$tree/$2" && chmod "$3" "$tree/$2"
+}
+
+# random_file PATH BYTES: BYTES random (incompressible) bytes.
+random_file() {
+    head -c "$2" /dev/urandom >"$1" ||
+        lib_die "$1: cannot write $2 random bytes"
+}
+
+payload_files=()
+case $mode in
+test | shell)
+    mkdir -p "$tree"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc}
+    install_file "$busybox" bin/busybox 0755
+    ln -s busybox "$tree/bin/sh"
+    if [ "$mode" = test ]; then
+        install_file "$src/test-init" init 0755
+        [ "$payload_size" -eq 0 ] || payload_files=(payload)
+    else
+        install_file "$src/shell-init" init 0755
+        install_file "$src/inittab" etc/inittab 0644
+        install_file "$src/shell" etc/shell 0755
+        install_file "$src/profile" etc/profile 0644
+        [ "$payload_size" -eq 0 ] || payload_files=(payload)
+    fi
+    ;;
+payload)
+    [ "$payload_size" -gt 0 ] ||
+        lib_die "--mode payload needs a --payload-size above 0"
+    payload_files=("$name")
+    ;;
+esac
+for f in "${payload_files[@]}"; do
+    random_file "$tree/$f" "$payload_size"
+done
+
+# make_archive: the staging root as one cpio archive at $archive.
+make_archive() {
+    (cd "$tree" && find . -mindepth 1 | LC_ALL=C sort |
+        cpio -o -H newc -R 0:0 --quiet) >"$archive.cpio" ||
+        lib_die "$out: cpio failed"
+    if [ "$compress" = gzip ]; then
+        gzip -n -c "$archive.cpio" >"$archive" || lib_die "$out: gzip failed"
+        rm -f "$archive.cpio"
+    else
+        mv "$archive.cpio" "$archive"
+    fi
+}
+
+make_archive
+if [ -n "$pad_to" ]; then
+    size=$(stat -c %s "$archive")
+    # Room for the pad file's cpio header and, with gzip, for deflate's
+    # stored-block overhead on random data (a few bytes per 64 KiB).
+    pad=$((pad_to - size - 4096 - pad_to / 1024))
+    [ "$pad" -gt 0 ] ||
+        lib_die "--pad-to $pad_to: the archive is already $size bytes"
+    random_file "$tree/pad" "$pad"
+    make_archive
+    size=$(stat -c %s "$archive")
+    [ "$size" -le "$pad_to" ] ||
+        lib_die "--pad-to $pad_to: the archive came out at $size bytes"
+    truncate -s "$pad_to" "$archive"
+fi
+
+: >"$stage/sha256"
+for f in "${payload_files[@]}"; do
+    sum=$(sha256sum "$tree/$f")
+    echo "${sum%% *}  /$f" >>"$stage/sha256"
+done
+mv "$stage/sha256" "$out.sha256" && mv "$archive" "$out" || exit 1
+
+summary="$out: $mode initramfs, $arch, $(stat -c %s "$out") bytes"
+[ "$mode" = payload ] && summary="$out: payload initramfs"
+while read -r sum f; do
+    summary="$summary, $f sha256 $sum"
+done <"$out.sha256"
+echo "${summary#"$ROOT/"}"

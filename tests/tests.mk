@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: MIT
+#
+# tests.mk - every test suite, and `make test`, which runs them all through
+# tests/run-all.sh and ends with `N passed, N failed`:
+#   unit     host tests of common/ under ASan/UBSan  (tests/unit/unit.mk)
+#   mkdisk   the image tool's output and refusals    (tests/mkdisk/)
+#   probe    the protocol probe kernel under QEMU    (tests/probe/probe.mk)
+#   qemu     Debian kernels booted under QEMU        (tests/qemu/qemu.mk)
+
+include tests/unit/unit.mk
+include $(wildcard tests/probe/probe.mk tests/qemu/qemu.mk tests/mkdisk/mkdisk-tests.mk)
+
+# Which suites `make test` runs; `make test SUITES=unit` picks some.
+SUITES ?= unit mkdisk probe qemu
+
+test: all $(UNIT_TESTS) $(TEST_PREREQS)
+	$(Q)UNIT_TESTS="$(UNIT_TESTS)" BUILD="$(BUILD)" \
+		bash tests/run-all.sh $(SUITES)
