@@ -37,7 +37,8 @@
  * tool's rounding of the FAT size can bring it below 65525, where every
  * reader (OVMF, common/fat.c) would take the volume for FAT16.
  */
-#define FAT32_COMFORT_CLUSTERS	(FAT32_MIN_CLUSTERS + FAT32_MIN_CLUSTERS / 8)
+#define FAT32_COMFORT_CLUSTERS \
+	(FAT32_MIN_CLUSTERS + FAT32_MIN_CLUSTERS / 8)
 /*
  * Clusters of up to 4 KiB (8 sectors), as Microsoft's format chooses for
  * volumes up to 8 GiB; larger only when the cluster count would pass the

@@ -55,7 +55,7 @@
 
 /* One file copied into the partition. */
 struct input {
-	const char *host_path;		/* as given; NULL for built-in data */
+	const char *host_path;		/* as given; NULL when built in */
 	char fat_path[32];		/* "/boot/vmlinuz" */
 	const char *role;		/* "kernel", "initrd" */
 	const void *data;		/* built-in data, or NULL */
@@ -165,11 +165,11 @@ static void print_help(void)
 {
 	printf(USAGE_LINE "\n"
 	       "\n"
-	       "Build a disk image that boots a Linux bzImage with bzboot, under\n"
-	       "legacy BIOS and under UEFI:\n"
+	       "Build a disk image that boots a Linux bzImage with bzboot,\n"
+	       "under legacy BIOS and under UEFI:\n"
 	       "  LBA 0      MBR: stage1, one partition (active, type 0xEF)\n"
 	       "  LBA 1..    stage2\n"
-	       "  LBA %u   FAT32: " MKDISK_EFI_PATH ", " MKDISK_CONFIG_PATH
+	       "  LBA %u   FAT32: " MKDISK_EFI_PATH ", " CONFIG_PATH
 	       ",\n"
 	       "             " MKDISK_KERNEL_PATH ", /boot/initrd-1.img, ...\n"
 	       "\n"
@@ -177,8 +177,8 @@ static void print_help(void)
 	       "all went well)\n"
 	       "  --kernel BZIMAGE     the kernel (arch/x86/boot/bzImage, "
 	       "/boot/vmlinuz-*)\n"
-	       "  --initrd FILE        an initrd; repeat for more, loaded in "
-	       "order\n"
+	       "  --initrd FILE        an initrd; repeat for more (up to %u), "
+	       "loaded in order\n"
 	       "  --cmdline STRING     the kernel command line (may be empty)\n"
 	       "  --size MiB           image size; default: the files, room "
 	       "to spare,\n"
@@ -187,8 +187,8 @@ static void print_help(void)
 	       "\n"
 	       "Change the files later without mkdisk, e.g.:\n"
 	       "  mcopy -o -i OUT@@1M bzImage ::" MKDISK_KERNEL_PATH "\n"
-	       "  mtype -i OUT@@1M ::" MKDISK_CONFIG_PATH "\n",
-	       PARTITION_START_LBA, MKDISK_MIN_SIZE_MIB);
+	       "  mtype -i OUT@@1M ::" CONFIG_PATH "\n",
+	       PARTITION_START_LBA, CONFIG_MAX_INITRDS, MKDISK_MIN_SIZE_MIB);
 }
 
 static void __attribute__((format(printf, 1, 2), noreturn))
@@ -287,6 +287,9 @@ static void parse_args(int argc, char **argv, struct options *opt)
 	if (!opt->cmdline)
 		usage_error("no command line: give --cmdline \"STRING\" "
 			    "(\"\" for none)");
+	if (opt->initrd_count > CONFIG_MAX_INITRDS)
+		mkdisk_die("--initrd: %u initrds, the loaders' config takes at "
+			   "most %u", opt->initrd_count, CONFIG_MAX_INITRDS);
 }
 
 /* Open an input for reading; it must be a regular file. */
@@ -305,7 +308,8 @@ static int open_input(const char *path, const char *role, struct stat *st)
 		mkdisk_die("%s: not a regular file", path);
 	if ((uint64_t)st->st_size > FAT32_MAX_FILE_BYTES)
 		mkdisk_die("%s: %llu bytes, more than a FAT32 file can hold "
-			   "(4 GiB - 1)", path, (unsigned long long)st->st_size);
+			   "(4 GiB - 1)", path,
+			   (unsigned long long)st->st_size);
 	return fd;
 }
 
@@ -406,6 +410,9 @@ static void check_cmdline(const char *cmdline, const char *kernel,
 		mkdisk_die("%s: the command line is %zu bytes, the kernel "
 			   "takes at most %u (cmdline_size)", kernel, len,
 			   info->cmdline_size);
+	if (len >= CONFIG_CMDLINE_MAX)
+		mkdisk_die("--cmdline: %zu bytes, the loaders' config takes at "
+			   "most %u", len, CONFIG_CMDLINE_MAX - 1);
 }
 
 /* OUT must not be a directory, an odd file, or one of the inputs. */
@@ -531,7 +538,7 @@ static char *make_config(const struct options *opt, const struct input *inputs,
 	unsigned i;
 
 	initrd_paths = calloc(opt->initrd_count + 1, sizeof(*initrd_paths));
-	size = 1024 + strlen(opt->cmdline) + 64 * (size_t)opt->initrd_count;
+	size = CONFIG_TEXT_MAX;
 	buf = malloc(size);
 	if (!initrd_paths || !buf)
 		mkdisk_die("out of memory");
@@ -541,8 +548,8 @@ static char *make_config(const struct options *opt, const struct input *inputs,
 	n = config_format_single(buf, size, inputs[0].fat_path, initrd_paths,
 				 opt->initrd_count, opt->cmdline);
 	if (n < 0 || (size_t)n >= size)
-		mkdisk_die("%s: cannot write the config (%d bytes)",
-			   MKDISK_CONFIG_PATH, n);
+		mkdisk_die("%s: config_format_single() refused the values",
+			   CONFIG_PATH);
 	free(initrd_paths);
 	*len = (size_t)n;
 	return buf;
@@ -700,7 +707,7 @@ int main(int argc, char **argv)
 	config = make_config(&opt, inputs, &config_len);
 	inputs[count - 1].role = "config";
 	snprintf(inputs[count - 1].fat_path, sizeof(inputs[0].fat_path), "%s",
-		 MKDISK_CONFIG_PATH);
+		 CONFIG_PATH);
 	inputs[count - 1].data = config;
 	inputs[count - 1].size_bytes = config_len;
 

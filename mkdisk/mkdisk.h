@@ -25,8 +25,10 @@ extern const uint8_t embed_stage1_start[], embed_stage1_end[];
 extern const uint8_t embed_stage2_start[], embed_stage2_end[];
 extern const uint8_t embed_efi_start[], embed_efi_end[];
 
-/* Where mkdisk puts things in the FAT partition (the project's convention). */
-#define MKDISK_CONFIG_PATH	"/bzboot.cfg"
+/*
+ * Where mkdisk puts things in the FAT partition (the project's convention;
+ * the config's own path is CONFIG_PATH, common/config.h).
+ */
 #define MKDISK_KERNEL_PATH	"/boot/vmlinuz"
 /* initrd number n (from 1) is "/boot/initrd-<n>.img". */
 #define MKDISK_INITRD_FORMAT	"/boot/initrd-%u.img"

@@ -170,7 +170,7 @@ void mtools_format(const char *image, const struct fat32_plan *plan)
 		/* Without a hard disk's geometry, mformat makes a floppy
 		 * (media byte 0xf0). */
 		"-h", MTOOLS_HEADS, "-s", MTOOLS_SECTORS,
-		"-H", hidden,			/* sectors before the FAT */
+		"-H", hidden,		/* sectors before the FAT */
 		"-v", MKDISK_VOLUME_LABEL,
 		"::", NULL
 	};
@@ -210,7 +210,7 @@ void mtools_copy_file(const char *image, const char *host_path,
 	char *source;
 	char *argv[] = {
 		"mcopy", "-i", image_spec(image),
-		"-D", "o",		/* never ask; the target is new anyway */
+		"-D", "o",	/* never ask; the target is new anyway */
 		NULL, fat_spec(fat_path), NULL
 	};
 

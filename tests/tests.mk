@@ -7,11 +7,11 @@
 #   probe    the protocol probe kernel under QEMU    (tests/probe/probe.mk)
 #   qemu     Debian kernels booted under QEMU        (tests/qemu/qemu.mk)
 
-include tests/unit/unit.mk
-include $(wildcard tests/probe/probe.mk tests/qemu/qemu.mk tests/mkdisk/mkdisk-tests.mk)
+# Each tests/<suite>/*.mk adds its rules and its inputs to TEST_PREREQS.
+include $(sort $(wildcard tests/*/*.mk))
 
 # Which suites `make test` runs; `make test SUITES=unit` picks some.
-SUITES ?= unit mkdisk probe qemu
+SUITES ?= unit mkdisk probe qemu faults fuzz
 
 test: all $(UNIT_TESTS) $(TEST_PREREQS)
 	$(Q)UNIT_TESTS="$(UNIT_TESTS)" BUILD="$(BUILD)" \

@@ -115,7 +115,7 @@ int console_getkey(void)
 	return c;
 }
 
-static __attribute__((noreturn)) void reboot(void)
+void console_reboot(void)
 {
 	/* The keyboard controller's reset line, then a triple fault. */
 	outb(0x64, 0xfe);
@@ -135,5 +135,5 @@ void fatal(const char *fmt, ...)
 	console_printf("%s\n", buf);
 	console_printf("bzboot: cannot boot. Press a key to reboot.\n");
 	console_getkey();
-	reboot();
+	console_reboot();
 }

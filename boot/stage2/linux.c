@@ -9,6 +9,7 @@
  * header written, the protected-mode part at 0x100000, the initrds
  * concatenated high in RAM, the command line at X+0xe000, and a jump to
  * X+0x20:0000 in real mode. The rules themselves live in common/bzimage.c.
+ * On any failure it prints one line naming the file and returns false.
  */
 #include "bzimage.h"
 #include "fmt.h"
@@ -18,26 +19,29 @@
 /* The first bytes of the kernel file, for bzimage_check(). */
 static uint8_t kernel_probe[BZIMAGE_PROBE_BYTES];
 
-static void open_or_die(struct fat_volume *vol, const char *path,
-			struct fat_file *file)
+/* Each step prints its one-line error and returns false on failure. */
+static bool open_file(struct fat_volume *vol, const char *path,
+		      struct fat_file *file)
 {
 	enum fat_error err = fat_open(vol, path, file);
 
 	if (err)
-		fatal("fat: %s: %s", path, fat_strerror(err));
-	if (file->is_dir)
-		fatal("fat: %s: is a directory", path);
+		console_printf("fat: %s: %s\n", path, fat_strerror(err));
+	else if (file->is_dir)
+		console_printf("fat: %s: is a directory\n", path);
+	return !err && !file->is_dir;
 }
 
-static void read_or_die(struct fat_volume *vol, const char *path,
-			const struct fat_file *file, uint32_t offset,
-			void *dst, uint32_t len)
+static bool read_file(struct fat_volume *vol, const char *path,
+		      const struct fat_file *file, uint32_t offset, void *dst,
+		      uint32_t len)
 {
 	enum fat_error err = fat_read(vol, file, offset, dst, len);
 
 	if (err)
-		fatal("fat: %s: reading %u bytes at offset %u: %s", path, len,
-		      offset, fat_strerror(err));
+		console_printf("fat: %s: reading %u bytes at offset %u: %s\n",
+			       path, len, offset, fat_strerror(err));
+	return !err;
 }
 
 /* Is [addr, addr + size) all RAM in the E820 map? */
@@ -60,7 +64,7 @@ static uint64_t align4(uint64_t v)
 	return (v + 3) & ~3ull;
 }
 
-void linux_boot(struct fat_volume *vol, const struct config_entry *entry,
+bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 		const struct e820_entry *map, unsigned map_len)
 {
 	uint8_t *realmode = (uint8_t *)REALMODE_KERNEL_ADDR;
@@ -73,28 +77,37 @@ void linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 	char msg[256];
 
 	/* The header: is this a bzImage we can boot? */
-	open_or_die(vol, entry->kernel, &kernel);
-	read_or_die(vol, entry->kernel, &kernel, 0, kernel_probe,
-		    kernel.size < sizeof(kernel_probe) ?
-		    kernel.size : sizeof(kernel_probe));
+	if (!open_file(vol, entry->kernel, &kernel) ||
+	    !read_file(vol, entry->kernel, &kernel, 0, kernel_probe,
+		       kernel.size < sizeof(kernel_probe) ?
+		       kernel.size : sizeof(kernel_probe)))
+		return false;
 	berr = bzimage_check(kernel_probe, sizeof(kernel_probe), kernel.size,
 			     &info);
 	if (berr) {
 		bzimage_format_error(msg, sizeof(msg), entry->kernel, berr,
 				     &info);
-		fatal("linux: %s", msg);
+		console_printf("linux: %s\n", msg);
+		return false;
 	}
 	if (!bzimage_cmdline_fits(&info, cmdline_len) ||
-	    cmdline_len >= REALMODE_CMDLINE_MAX)
-		fatal("linux: %s: command line is %u bytes, the kernel takes "
-		      "at most %u (cmdline_size)", entry->kernel,
-		      (unsigned)cmdline_len, info.cmdline_size);
+	    cmdline_len >= REALMODE_CMDLINE_MAX) {
+		console_printf("linux: %s: command line is %u bytes, the "
+			       "kernel takes at most %u (cmdline_size)\n",
+			       entry->kernel, (unsigned)cmdline_len,
+			       info.cmdline_size);
+		return false;
+	}
 	if (!e820_is_ram(map, map_len, BZIMAGE_LOAD_ADDR,
-			 bzimage_kernel_span(&info)))
-		fatal("linux: %s: needs %llu KiB of RAM at 0x%x (init_size), "
-		      "the memory map has less", entry->kernel,
-		      (unsigned long long)(bzimage_kernel_span(&info) >> 10),
-		      BZIMAGE_LOAD_ADDR);
+			 bzimage_kernel_span(&info))) {
+		console_printf("linux: %s: needs %llu KiB of RAM at 0x%x "
+			       "(init_size), the memory map has less\n",
+			       entry->kernel,
+			       (unsigned long long)
+			       (bzimage_kernel_span(&info) >> 10),
+			       BZIMAGE_LOAD_ADDR);
+		return false;
+	}
 
 	console_printf("bzboot: loading %s (%llu KiB, protocol %u.%02u)\n",
 		       entry->kernel,
@@ -102,15 +115,17 @@ void linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 		       info.version >> 8, info.version & 0xff);
 
 	/* boot.rst: real-mode part = (setup_sects + 1) * 512 bytes at X. */
-	read_or_die(vol, entry->kernel, &kernel, 0, realmode,
-		    info.setup_bytes);
+	if (!read_file(vol, entry->kernel, &kernel, 0, realmode,
+		       info.setup_bytes))
+		return false;
 	trace("  setup: %u sectors + boot sector at 0x%05x (segment 0x%04x)\n",
 	      info.setup_sects, REALMODE_KERNEL_ADDR,
 	      REALMODE_KERNEL_ADDR >> 4);
 
 	/* The protected-mode part, the rest of the file, at 0x100000. */
-	read_or_die(vol, entry->kernel, &kernel, info.setup_bytes,
-		    (void *)BZIMAGE_LOAD_ADDR, (uint32_t)info.kernel_bytes);
+	if (!read_file(vol, entry->kernel, &kernel, info.setup_bytes,
+		       (void *)BZIMAGE_LOAD_ADDR, (uint32_t)info.kernel_bytes))
+		return false;
 	load.kernel_addr = BZIMAGE_LOAD_ADDR;
 	trace("  kernel: %llu bytes at 0x%08x, reserved to 0x%08llx "
 	      "(init_size 0x%x)\n", (unsigned long long)info.kernel_bytes,
@@ -121,17 +136,22 @@ void linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 
 	/* The initrds, concatenated, as high as the rules allow. */
 	for (unsigned i = 0; i < entry->initrd_count; i++) {
-		open_or_die(vol, entry->initrd[i], &initrd[i]);
+		if (!open_file(vol, entry->initrd[i], &initrd[i]))
+			return false;
 		initrd_total = align4(initrd_total) + initrd[i].size;
 	}
 	if (initrd_total) {
 		if (!bzimage_place_initrd(&info, map, map_len,
 					  load.kernel_addr, initrd_total,
-					  false, &load.initrd_addr))
-			fatal("linux: initrd: %llu KiB do not fit in RAM below "
-			      "initrd_addr_max 0x%08x clear of the kernel",
-			      (unsigned long long)(initrd_total >> 10),
-			      info.initrd_addr_max);
+					  false, &load.initrd_addr)) {
+			console_printf("linux: %s: %llu KiB of initrd do not "
+				       "fit in RAM below initrd_addr_max "
+				       "0x%08x clear of the kernel\n",
+				       entry->initrd[0],
+				       (unsigned long long)(initrd_total >> 10),
+				       info.initrd_addr_max);
+			return false;
+		}
 		load.initrd_size = initrd_total;
 	}
 	offset = 0;
@@ -144,8 +164,9 @@ void linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 		dst = (uint8_t *)(uintptr_t)(load.initrd_addr + offset);
 		console_printf("bzboot: loading %s (%u KiB)\n",
 			       entry->initrd[i], initrd[i].size >> 10);
-		read_or_die(vol, entry->initrd[i], &initrd[i], 0, dst,
-			    initrd[i].size);
+		if (!read_file(vol, entry->initrd[i], &initrd[i], 0, dst,
+			       initrd[i].size))
+			return false;
 		trace("  initrd: %s, %u bytes at 0x%08x\n", entry->initrd[i],
 		      initrd[i].size, (uint32_t)(uintptr_t)dst);
 		offset += initrd[i].size;

@@ -92,14 +92,14 @@ static uint32_t timer_ticks(void)
  * With a timeout, list the entries and let a key pick one; without, boot
  * the default at once. A key held at start (T) turns the trace on.
  */
-static const struct config_entry *choose_entry(void)
+static unsigned choose_entry(void)
 {
 	unsigned pick = config.default_entry;
 	uint32_t start, limit;
 	int key;
 
 	if (config.timeout_s == 0 || config.entry_count == 1)
-		return &config.entry[pick];
+		return pick;
 	for (unsigned i = 0; i < config.entry_count; i++)
 		console_printf("  %u) %s%s\n", i + 1, config.entry[i].name,
 			       i == pick ? " (default)" : "");
@@ -111,11 +111,38 @@ static const struct config_entry *choose_entry(void)
 	while (timer_ticks() - start < limit) {
 		key = console_pollkey();
 		if (key >= '1' && key < '1' + (int)config.entry_count)
-			return &config.entry[key - '1'];
+			return (unsigned)(key - '1');
 		if (key == '\r' || key == '\n')
 			break;
 	}
-	return &config.entry[pick];
+	return pick;
+}
+
+/*
+ * Boot the chosen entry; when it fails (linux_boot() has said why), wait
+ * for a key: R reboots, any other key tries the next entry. Never loops by
+ * itself, never reboots without a key.
+ */
+static void boot_entries(unsigned first, unsigned e820_len)
+{
+	unsigned i = first;
+	int key;
+
+	for (unsigned tried = 1;; tried++) {
+		const struct config_entry *e = &config.entry[i];
+
+		console_printf("bzboot: booting entry \"%s\"\n", e->name);
+		linux_boot(&volume, e, e820_map, e820_len);
+		if (tried == config.entry_count)
+			break;
+		i = (i + 1) % config.entry_count;
+		console_printf("bzboot: press R to reboot, any other key to "
+			       "try entry \"%s\"\n", config.entry[i].name);
+		key = console_getkey();
+		if (key == 'r' || key == 'R')
+			console_reboot();
+	}
+	fatal("bzboot: no entry could be booted");
 }
 
 void stage2_main(uint32_t drive);
@@ -155,5 +182,5 @@ void stage2_main(uint32_t drive)
 		e820_print_map(e820_map, e820_len);
 
 	/* Load the chosen entry's kernel and initrds, and jump. */
-	linux_boot(&volume, choose_entry(), e820_map, e820_len);
+	boot_entries(choose_entry(), e820_len);
 }

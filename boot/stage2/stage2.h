@@ -33,6 +33,8 @@ int console_pollkey(void);
 /* Print one line, wait for a key, reboot. */
 __attribute__((noreturn, format(printf, 1, 2)))
 void fatal(const char *fmt, ...);
+/* Reboot through the keyboard controller, else a triple fault. */
+__attribute__((noreturn)) void console_reboot(void);
 
 /* Trace mode (config "trace on", or T held at start): every step shown. */
 extern bool trace_on;
@@ -56,9 +58,11 @@ unsigned disk_read_count(void);
 /* The same with the struct fat_disk callback signature. */
 int disk_read_callback(void *ctx, uint64_t lba, uint32_t count, void *buf);
 
-/* linux.c: load the entry's kernel and initrds, and jump. */
-__attribute__((noreturn))
-void linux_boot(struct fat_volume *vol, const struct config_entry *entry,
+/*
+ * linux.c: load the entry's kernel and initrds, and jump. Returns false,
+ * after printing why, only when the entry cannot be booted.
+ */
+bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 		const struct e820_entry *map, unsigned map_len);
 
 /* handover.asm */

@@ -55,8 +55,11 @@ pass() {
     passed=$((passed + 1))
 }
 
+# fail NAME WHY...: the words of WHY joined by spaces.
 fail() {
-    echo "FAIL: mkdisk: $1: $2"
+    local name=$1
+    shift
+    echo "FAIL: mkdisk: $name: $*"
     failed=$((failed + 1))
 }
 
@@ -233,11 +236,13 @@ inspect_good_image() {
     fi
 
     entry=$MBR_PART_TABLE_OFFSET
-    got_chs="$(le $((entry + 1)) 1 "$img") $(le $((entry + 2)) 1 "$img") $(le $((entry + 3)) 1 "$img")"
-    got_chs_last="$(le $((entry + 5)) 1 "$img") $(le $((entry + 6)) 1 "$img") $(le $((entry + 7)) 1 "$img")"
+    # chs_first at +1, chs_last at +5: head, sector, cylinder bytes.
+    got_chs=$(od -An -v -t u1 -j $((entry + 1)) -N 3 "$img" | xargs)
+    got_chs_last=$(od -An -v -t u1 -j $((entry + 5)) -N 3 "$img" | xargs)
     if [ "$got_chs" != "$(chs $PART_LBA)" ] ||
         [ "$got_chs_last" != "$(chs $((img_sectors - 1)))" ]; then
-        fail "partition CHS" "first $got_chs (want $(chs $PART_LBA)), last $got_chs_last (want $(chs $((img_sectors - 1))))"
+        fail "partition CHS" "first $got_chs (want $(chs $PART_LBA))," \
+            "last $got_chs_last (want $(chs $((img_sectors - 1))))"
     else
         pass "partition CHS"
     fi
@@ -255,7 +260,8 @@ inspect_good_image() {
     elif [ "$info_lba" -ne "$STAGE2_LBA" ] ||
         [ "$info_sectors" -ne "$stage2_sectors" ] ||
         [ "$info_magic" -ne "$STAGE1_INFO_MAGIC" ]; then
-        fail "MBR stage1_info" "stage2_lba $info_lba sectors $info_sectors magic $info_magic, want $STAGE2_LBA $stage2_sectors $STAGE1_INFO_MAGIC"
+        fail "MBR stage1_info" "stage2_lba $info_lba sectors $info_sectors" \
+            "magic $info_magic, want $STAGE2_LBA $stage2_sectors $STAGE1_INFO_MAGIC"
     elif [ "$disk_sig" -eq 0 ] || [ "$boot_sig" -ne $((0xaa55)) ]; then
         fail "MBR stage1_info" "disk signature $disk_sig, boot signature $boot_sig"
     else
@@ -291,7 +297,8 @@ inspect_good_image() {
         elif [ "$clusters" -lt "$FAT32_MIN_CLUSTERS" ]; then
             fail "FAT32 cluster count" "$clusters clusters, FAT32 needs $FAT32_MIN_CLUSTERS"
         elif [ "$total" -ne "$part_sectors" ] || [ "$hidden" != "$PART_LBA" ]; then
-            fail "FAT32 cluster count" "$total sectors (want $part_sectors), $hidden hidden (want $PART_LBA)"
+            fail "FAT32 cluster count" "$total sectors (want" \
+                "$part_sectors), $hidden hidden (want $PART_LBA)"
         else
             pass "FAT32 cluster count"
         fi
@@ -433,6 +440,15 @@ expect_refusal "empty initrd" "initrd-empty: .*empty" \
     "$out" -o "$out" --kernel "$kernel" --initrd "$work/initrd-empty" \
     --cmdline x
 
+# One initrd more than the config takes (CONFIG_MAX_INITRDS, config.h).
+max_initrds=$(header_value config.h CONFIG_MAX_INITRDS) || exit 1
+many=()
+for _ in $(seq $((max_initrds + 1))); do
+    many+=(--initrd "$work/initrd-b")
+done
+expect_refusal "too many initrds" "initrd: $((max_initrds + 1)) initrds.*$max_initrds" \
+    "$out" -o "$out" --kernel "$kernel" "${many[@]}" --cmdline x
+
 # Unreadable (mode 000): root reads it anyway, so as root the case runs
 # mkdisk as nobody, in a directory nobody may write to.
 cp "$work/initrd-b" "$work/initrd-000"
@@ -456,7 +472,8 @@ else
     # expect_refusal runs "$MKDISK": point it at the wrapper.
     MKDISK=run_as_nobody
     if ! run_as_nobody --help >/dev/null 2>&1; then
-        fail "unreadable initrd" "skipped because nobody cannot run $MKDISK_ABS (a directory on its path is closed)"
+        fail "unreadable initrd" "skipped because nobody cannot run" \
+            "$MKDISK_ABS (a directory on its path is closed)"
     else
         expect_refusal "unreadable initrd" "initrd-000: .*Permission denied" \
             "$nobody/out.img" -o "$nobody/out.img" --kernel "$kernel" \
