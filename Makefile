@@ -28,7 +28,7 @@ NASM := nasm
 # Flag sets, one per kind of target.
 COMMON_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Icommon -I$(BUILD)
 HOST_CFLAGS := $(COMMON_CFLAGS) -O2 -g
-STAGE2_CFLAGS := $(COMMON_CFLAGS) -m32 -march=i686 -Os -ffreestanding \
+STAGE2_CFLAGS := $(COMMON_CFLAGS) -m32 -march=i686 -Os -g -ffreestanding \
 	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-mno-sse -mno-mmx -mgeneral-regs-only
@@ -44,7 +44,7 @@ DEPFLAGS = -MMD -MP
 # line naming the package (`make deps` installs them all).
 DEB_PACKAGES := build-essential gcc-multilib nasm gnu-efi mtools dosfstools \
 	fdisk qemu-system-x86 ovmf busybox-static cpio xz-utils zstd \
-	clang lld libclang-rt-14-dev gdb
+	clang lld libclang-rt-14-dev gdb python3
 need = $(if $(shell command -v $(1) 2>/dev/null),,$(error $(1) not found: \
 	install the Debian package $(2) (or run `make deps`)))
 
@@ -76,6 +76,15 @@ disk.img: $(BUILD)/mkdisk
 QEMU ?= qemu-system-x86_64
 run: disk.img
 	$(QEMU) -m 512 -hda $(DISK) -serial mon:stdio -no-reboot
+
+# QEMU stopped at the first instruction, gdb attached with stage2's
+# symbols and breakpoints up to the hand-over (boot/stage2/debug.gdb).
+debug: disk.img $(STAGE2_ELF)
+	$(call need,gdb,gdb)
+	@echo "  serial output: $(BUILD)/debug-serial.log"
+	$(Q)$(QEMU) -m 512 -hda $(DISK) -s -S -no-reboot -display none \
+		-serial file:$(BUILD)/debug-serial.log & qemu=$$!; \
+		gdb -q -x boot/stage2/debug.gdb; kill $$qemu 2>/dev/null; true
 
 deps:
 	bash .ci/deps.sh

@@ -34,7 +34,7 @@ $(BUILD)/boot/stage2/%.o: boot/stage2/%.asm $(BUILD)/layout.inc \
 	$(call need,$(NASM),nasm)
 	$(quiet) NASM $@
 	@mkdir -p $(@D)
-	$(Q)$(NASM) $(NASMFLAGS) -Iboot/stage2/ -f elf32 -o $@ $<
+	$(Q)$(NASM) $(NASMFLAGS) -Iboot/stage2/ -f elf32 -g -F dwarf -o $@ $<
 
 $(BUILD)/boot/stage2/%.o: boot/stage2/%.c
 	$(quiet) CC $@

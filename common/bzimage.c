@@ -324,6 +324,16 @@ bool bzimage_cmdline_vid_mode(const char *cmdline, uint16_t *vid_mode)
 }
 
 /*
+ * The end of [addr, addr + size), saturated: a bogus firmware range that
+ * runs past 2^64 covers everything from addr up, rather than wrapping to
+ * a small end that would hide it.
+ */
+static uint64_t range_end(uint64_t addr, uint64_t size)
+{
+	return addr + size < addr ? ~0ull : addr + size;
+}
+
+/*
  * The lowest start of anything [addr, addr + size) must not touch: a range
  * of the map that is not RAM (firmware maps may overlap), or the kernel.
  * Returns false when nothing is in the way.
@@ -341,8 +351,9 @@ static bool first_blocker(const struct e820_entry *map, unsigned map_len,
 	for (unsigned i = 0; i < map_len; i++) {
 		struct e820_entry e = map[i];
 
-		if (e.type == E820_TYPE_RAM || !(e.addr < addr + size &&
-						 addr < e.addr + e.size))
+		if (e.type == E820_TYPE_RAM ||
+		    !(e.addr < addr + size &&
+		      addr < range_end(e.addr, e.size)))
 			continue;
 		if (!hit || e.addr < *blocker)
 			*blocker = e.addr;
@@ -365,7 +376,8 @@ bool bzimage_place_initrd(const struct bzimage_info *info,
 			  uint64_t kernel_addr, uint64_t size, bool above_4g,
 			  uint64_t *addr)
 {
-	uint64_t kernel_end = kernel_addr + bzimage_kernel_span(info);
+	uint64_t kernel_end = range_end(kernel_addr,
+					bzimage_kernel_span(info));
 	uint64_t limit = (uint64_t)info->initrd_addr_max + 1;
 	uint64_t best = 0;
 	bool found = false;
@@ -482,4 +494,23 @@ unsigned e820_sanitize(struct e820_entry *map, unsigned len)
 		map[out++] = map[i];
 	}
 	return out;
+}
+
+const char *e820_type_name(uint32_t type)
+{
+	switch (type) {
+	case E820_TYPE_RAM:
+		return "RAM";
+	case E820_TYPE_RESERVED:
+		return "reserved";
+	case E820_TYPE_ACPI:
+		return "ACPI";
+	case E820_TYPE_NVS:
+		return "NVS";
+	case E820_TYPE_UNUSABLE:
+		return "unusable";
+	case E820_TYPE_PMEM:
+		return "persistent";
+	}
+	return "other";
 }

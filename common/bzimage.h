@@ -152,4 +152,7 @@ void bzimage_init_boot_params(struct boot_params *bp, const void *kernel_buf,
  */
 unsigned e820_sanitize(struct e820_entry *map, unsigned len);
 
+/* "RAM", "reserved", "ACPI data"...: for traces and inspect. */
+const char *e820_type_name(uint32_t type);
+
 #endif /* COMMON_BZIMAGE_H */

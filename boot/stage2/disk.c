@@ -70,7 +70,7 @@ void disk_init(uint8_t drive)
 	bios_int(0x13, &r, &r);
 	if (!(r.eflags & EFLAGS_CF) && p->bytes_per_sector == 512)
 		total_sectors = p->sectors;
-	trace("disk: drive 0x%02x, %llu sectors\n", drive,
+	trace("trace: disk 0x%02x sectors %llu\n", drive,
 	      (unsigned long long)total_sectors);
 }
 

@@ -13,6 +13,7 @@
 #include "bzimage.h"
 #include "layout.h"
 #include "stage2.h"
+#include "trace.h"
 
 #define SMAP_MAGIC		0x534d4150	/* "SMAP" */
 #define E820_ACPI3_ENABLED	0x01		/* extended attributes bit 0 */
@@ -59,32 +60,12 @@ unsigned e820_read_map(struct e820_entry *map, unsigned max)
 	return e820_sanitize(map, n);
 }
 
-static const char *e820_type_name(uint32_t type)
-{
-	switch (type) {
-	case E820_TYPE_RAM:
-		return "RAM";
-	case E820_TYPE_RESERVED:
-		return "reserved";
-	case E820_TYPE_ACPI:
-		return "ACPI data";
-	case E820_TYPE_NVS:
-		return "ACPI NVS";
-	case E820_TYPE_UNUSABLE:
-		return "unusable";
-	case E820_TYPE_PMEM:
-		return "persistent";
-	}
-	return "other";
-}
-
 void e820_print_map(const struct e820_entry *map, unsigned len)
 {
 	for (unsigned i = 0; i < len; i++) {
 		struct e820_entry e = map[i];
 
-		console_printf("  e820: [0x%09llx-0x%09llx] %s\n",
-			       (unsigned long long)e.addr,
+		console_printf(TRACE_E820, (unsigned long long)e.addr,
 			       (unsigned long long)(e.addr + e.size - 1),
 			       e820_type_name(e.type));
 	}

@@ -15,6 +15,7 @@
 #include "fmt.h"
 #include "layout.h"
 #include "stage2.h"
+#include "trace.h"
 
 /* The first bytes of the kernel file, for bzimage_check(). */
 static uint8_t kernel_probe[BZIMAGE_PROBE_BYTES];
@@ -56,6 +57,30 @@ static bool e820_is_ram(const struct e820_entry *map, unsigned len,
 			return true;
 	}
 	return false;
+}
+
+/* The trace's last lines: what the kernel will find, and the jump. */
+static void trace_handover(const struct linux_load *load, size_t cmdline_len,
+			   const char *cmdline)
+{
+	/* Read the header back from where the kernel will read it. */
+	struct setup_header hdr = *(struct setup_header *)
+		(REALMODE_KERNEL_ADDR + SETUP_HEADER_OFFSET);
+
+	if (load->initrd_size)
+		console_printf(TRACE_RAMDISK,
+			       (unsigned long long)load->initrd_addr,
+			       (unsigned long long)load->initrd_size);
+	console_printf(TRACE_CMDLINE, (unsigned long long)load->cmdline_addr,
+		       (unsigned)cmdline_len, cmdline);
+	console_printf(TRACE_BOOT_PARAMS,
+		       (unsigned long long)REALMODE_KERNEL_ADDR);
+	console_printf(TRACE_HEADER, hdr.type_of_loader, hdr.loadflags,
+		       hdr.heap_end_ptr, hdr.cmd_line_ptr, hdr.ramdisk_image,
+		       hdr.ramdisk_size, hdr.vid_mode, hdr.code32_start);
+	console_printf(TRACE_READS, disk_read_count());
+	console_printf(TRACE_JUMP16, (REALMODE_KERNEL_ADDR >> 4) + 0x20,
+		       REALMODE_KERNEL_ADDR >> 4, REALMODE_HEAP_END);
 }
 
 /* boot.rst: each concatenated initrd starts 4-byte aligned. */
@@ -113,26 +138,24 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 		       entry->kernel,
 		       (unsigned long long)(kernel.size >> 10),
 		       info.version >> 8, info.version & 0xff);
+	trace(TRACE_FILE, entry->kernel, (unsigned long long)kernel.size,
+	      info.version >> 8, info.version & 0xff);
 
 	/* boot.rst: real-mode part = (setup_sects + 1) * 512 bytes at X. */
 	if (!read_file(vol, entry->kernel, &kernel, 0, realmode,
 		       info.setup_bytes))
 		return false;
-	trace("  setup: %u sectors + boot sector at 0x%05x (segment 0x%04x)\n",
-	      info.setup_sects, REALMODE_KERNEL_ADDR,
-	      REALMODE_KERNEL_ADDR >> 4);
+	trace(TRACE_SETUP, (unsigned long long)REALMODE_KERNEL_ADDR,
+	      info.setup_bytes, info.setup_sects);
 
 	/* The protected-mode part, the rest of the file, at 0x100000. */
 	if (!read_file(vol, entry->kernel, &kernel, info.setup_bytes,
 		       (void *)BZIMAGE_LOAD_ADDR, (uint32_t)info.kernel_bytes))
 		return false;
 	load.kernel_addr = BZIMAGE_LOAD_ADDR;
-	trace("  kernel: %llu bytes at 0x%08x, reserved to 0x%08llx "
-	      "(init_size 0x%x)\n", (unsigned long long)info.kernel_bytes,
-	      BZIMAGE_LOAD_ADDR,
-	      (unsigned long long)(BZIMAGE_LOAD_ADDR +
-				   bzimage_kernel_span(&info)),
-	      info.init_size);
+	trace(TRACE_KERNEL, (unsigned long long)load.kernel_addr,
+	      (unsigned long long)info.kernel_bytes,
+	      (unsigned long long)bzimage_kernel_span(&info));
 
 	/* The initrds, concatenated, as high as the rules allow. */
 	for (unsigned i = 0; i < entry->initrd_count; i++) {
@@ -167,8 +190,8 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 		if (!read_file(vol, entry->initrd[i], &initrd[i], 0, dst,
 			       initrd[i].size))
 			return false;
-		trace("  initrd: %s, %u bytes at 0x%08x\n", entry->initrd[i],
-		      initrd[i].size, (uint32_t)(uintptr_t)dst);
+		trace(TRACE_INITRD, entry->initrd[i],
+		      (unsigned long long)(uintptr_t)dst, initrd[i].size);
 		offset += initrd[i].size;
 	}
 
@@ -183,18 +206,8 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 						     SETUP_HEADER_OFFSET),
 			     &load);
 
-	trace("  cmdline: %u bytes at 0x%05llx: \"%s\"\n",
-	      (unsigned)cmdline_len, (unsigned long long)load.cmdline_addr,
-	      entry->cmdline);
-	trace("  header: type_of_loader 0x%02x, loadflags 0x%02x, "
-	      "heap_end_ptr 0x%04x, ramdisk 0x%08llx+0x%llx\n",
-	      LOADER_TYPE_UNDEFINED, info.loadflags | CAN_USE_HEAP,
-	      REALMODE_HEAP_END_PTR, (unsigned long long)load.initrd_addr,
-	      (unsigned long long)load.initrd_size);
-	trace("  disk: %u INT 13h reads\n", disk_read_count());
-	trace("  jump: real mode, DS=ES=FS=GS=SS=0x%04x, SP=0x%04x, "
-	      "CS:IP=0x%04x:0000\n", REALMODE_KERNEL_ADDR >> 4,
-	      REALMODE_HEAP_END, (REALMODE_KERNEL_ADDR >> 4) + 0x20);
+	if (trace_on)
+		trace_handover(&load, cmdline_len, entry->cmdline);
 	console_printf("bzboot: starting Linux\n");
 
 	/* boot.rst "Running the Kernel". */

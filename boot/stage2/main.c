@@ -33,7 +33,7 @@ static void find_partition(struct mbr_partition *part)
 	err = mbr_find_boot_partition(sector, disk_sectors(), part);
 	if (err)
 		fatal("mbr: %s", mbr_strerror(err));
-	trace("mbr: partition type 0x%02x at LBA %u, %u sectors\n",
+	trace("trace: partition type 0x%02x lba %u sectors %u\n",
 	      part->type, part->lba_first, part->sectors);
 }
 
