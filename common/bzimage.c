@@ -335,18 +335,23 @@ static uint64_t range_end(uint64_t addr, uint64_t size)
 
 /*
  * The lowest start of anything [addr, addr + size) must not touch: a range
- * of the map that is not RAM (firmware maps may overlap), or the kernel.
- * Returns false when nothing is in the way.
+ * of the map that is not RAM (firmware maps may overlap), or one of the
+ * kernel's ranges. Returns false when nothing is in the way.
  */
 static bool first_blocker(const struct e820_entry *map, unsigned map_len,
-			  uint64_t kernel_addr, uint64_t kernel_end,
+			  const struct bzimage_region *kernel, unsigned nkernel,
 			  uint64_t addr, uint64_t size, uint64_t *blocker)
 {
 	bool hit = false;
 
-	if (addr < kernel_end && kernel_addr < addr + size) {
-		*blocker = kernel_addr;
-		hit = true;
+	for (unsigned i = 0; i < nkernel; i++) {
+		const struct bzimage_region *k = &kernel[i];
+
+		if (addr < range_end(k->addr, k->size) &&
+		    k->addr < addr + size && (!hit || k->addr < *blocker)) {
+			*blocker = k->addr;
+			hit = true;
+		}
 	}
 	for (unsigned i = 0; i < map_len; i++) {
 		struct e820_entry e = map[i];
@@ -360,6 +365,26 @@ static bool first_blocker(const struct e820_entry *map, unsigned map_len,
 		hit = true;
 	}
 	return hit;
+}
+
+uint64_t bzimage_runtime_start(const struct bzimage_info *info,
+			       uint64_t load_addr)
+{
+	uint64_t align = info->kernel_alignment, start = load_addr;
+
+	/* boot.rst "init_size": not relocatable, it runs at pref_address. */
+	if (!info->relocatable)
+		return info->pref_address;
+	/* boot.rst: align_up(load_address, kernel_alignment). */
+	if (align && !(align & (align - 1)))
+		start = align_up(load_addr, align);
+	/*
+	 * The decompressor (arch/x86/boot/compressed/head_{32,64}.S) never
+	 * goes below LOAD_PHYSICAL_ADDR, which it publishes as pref_address.
+	 */
+	if (start < info->pref_address)
+		start = info->pref_address;
+	return start;
 }
 
 uint64_t bzimage_kernel_span(const struct bzimage_info *info)
@@ -376,8 +401,11 @@ bool bzimage_place_initrd(const struct bzimage_info *info,
 			  uint64_t kernel_addr, uint64_t size, bool above_4g,
 			  uint64_t *addr)
 {
-	uint64_t kernel_end = range_end(kernel_addr,
-					bzimage_kernel_span(info));
+	/* The file as loaded, and where it decompresses and runs. */
+	struct bzimage_region kernel[2] = {
+		{ kernel_addr, bzimage_kernel_span(info) },
+		{ bzimage_runtime_start(info, kernel_addr), info->init_size },
+	};
 	uint64_t limit = (uint64_t)info->initrd_addr_max + 1;
 	uint64_t best = 0;
 	bool found = false;
@@ -405,8 +433,8 @@ bool bzimage_place_initrd(const struct bzimage_info *info,
 			start = (hi - size) & ~(uint64_t)(BZIMAGE_PAGE_SIZE - 1);
 			if (start < lo)
 				break;
-			if (!first_blocker(map, map_len, kernel_addr,
-					   kernel_end, start, size, &blocker)) {
+			if (!first_blocker(map, map_len, kernel, 2, start,
+					   size, &blocker)) {
 				if (!found || start > best)
 					best = start;
 				found = true;

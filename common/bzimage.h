@@ -95,19 +95,29 @@ bool bzimage_cmdline_fits(const struct bzimage_info *info, size_t len);
  */
 bool bzimage_cmdline_vid_mode(const char *cmdline, uint16_t *vid_mode);
 
-/*
- * Placement of the initrd(s): the highest page-aligned address such that
- * [addr, addr + size) lies in one RAM range of the map, ends at or below
- * min(limit, initrd_addr_max + 1) and 4 GiB (unless above_4g), starts at or
- * above 1 MiB, and does not overlap [kernel_addr, kernel_addr + kernel_span),
- * the kernel's load address plus the larger of init_size and its size.
- * Returns false when no such place exists.
- */
 struct bzimage_region {
 	uint64_t addr;
 	uint64_t size;
 };
 
+/*
+ * Where the kernel decompresses itself and runs, for a given load address
+ * (boot.rst, "init_size"): pref_address when not relocatable, else the load
+ * address aligned up to kernel_alignment, never below pref_address (the
+ * decompressor's LOAD_PHYSICAL_ADDR). It needs init_size bytes from there.
+ */
+uint64_t bzimage_runtime_start(const struct bzimage_info *info,
+			       uint64_t load_addr);
+
+/*
+ * Placement of the initrd(s): the highest page-aligned address such that
+ * [addr, addr + size) lies in one RAM range of the map, ends at or below
+ * initrd_addr_max + 1 and 4 GiB (unless above_4g and the kernel allows it),
+ * starts at or above 1 MiB, and overlaps neither the loaded kernel
+ * [kernel_addr, kernel_addr + bzimage_kernel_span()) nor its runtime range
+ * [bzimage_runtime_start(), + init_size). Returns false when no such place
+ * exists.
+ */
 bool bzimage_place_initrd(const struct bzimage_info *info,
 			  const struct e820_entry *map, unsigned map_len,
 			  uint64_t kernel_addr, uint64_t size, bool above_4g,

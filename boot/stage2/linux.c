@@ -98,7 +98,7 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 	struct bzimage_info info;
 	enum bzimage_error berr;
 	size_t cmdline_len = strlen(entry->cmdline);
-	uint64_t initrd_total = 0, offset;
+	uint64_t initrd_total = 0, offset, runtime;
 	char msg[256];
 
 	/* The header: is this a bzImage we can boot? */
@@ -123,14 +123,17 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 			       info.cmdline_size);
 		return false;
 	}
+	runtime = bzimage_runtime_start(&info, BZIMAGE_LOAD_ADDR);
 	if (!e820_is_ram(map, map_len, BZIMAGE_LOAD_ADDR,
-			 bzimage_kernel_span(&info))) {
-		console_printf("linux: %s: needs %llu KiB of RAM at 0x%x "
-			       "(init_size), the memory map has less\n",
-			       entry->kernel,
-			       (unsigned long long)
-			       (bzimage_kernel_span(&info) >> 10),
-			       BZIMAGE_LOAD_ADDR);
+			 bzimage_kernel_span(&info)) ||
+	    !e820_is_ram(map, map_len, runtime, info.init_size)) {
+		console_printf("linux: %s: needs RAM at 0x%x-0x%llx (the file) "
+			       "and 0x%llx-0x%llx (init_size), the memory map "
+			       "has less\n", entry->kernel, BZIMAGE_LOAD_ADDR,
+			       (unsigned long long)(BZIMAGE_LOAD_ADDR +
+				       bzimage_kernel_span(&info)),
+			       (unsigned long long)runtime,
+			       (unsigned long long)(runtime + info.init_size));
 		return false;
 	}
 

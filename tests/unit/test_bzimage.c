@@ -192,18 +192,38 @@ static void test_placement(void)
 				    0x08000000, false, &addr),
 	      "128 MiB initrd under 128 MiB limit refused");
 
-	/* Must stay clear of [kernel, kernel + init_size). */
+	/*
+	 * Must stay clear of the loaded file and of the runtime range: this
+	 * relocatable kernel (pref_address 16 MiB, 2 MiB alignment) loaded
+	 * at 1 MiB decompresses at [16 MiB, 16 MiB + 32 MiB init_size).
+	 */
 	h = make_image();
-	h->initrd_addr_max = 0x02ffffff;	/* 48 MiB */
+	h->initrd_addr_max = 0x03ffffff;	/* 64 MiB */
 	check(&info);
+	CHECK_EQ(bzimage_runtime_start(&info, BZIMAGE_LOAD_ADDR), 0x1000000,
+		 "runtime start: never below pref_address");
+	CHECK_EQ(bzimage_runtime_start(&info, 0x1100000), 0x1200000,
+		 "runtime start: load address aligned up");
 	CHECK(bzimage_place_initrd(&info, map, 5, BZIMAGE_LOAD_ADDR,
 				   0x0f00000, false, &addr),
-	      "15 MiB initrd placed above the kernel's init_size");
-	CHECK(addr >= BZIMAGE_LOAD_ADDR + 0x2000000,
-	      "initrd clear of init_size");
+	      "15 MiB initrd placed above the runtime range");
+	CHECK(addr >= 0x1000000 + 0x2000000,
+	      "initrd clear of [runtime start, + init_size)");
 	CHECK(!bzimage_place_initrd(&info, map, 5, BZIMAGE_LOAD_ADDR,
 				    0x1100000, false, &addr),
-	      "17 MiB initrd does not fit beside 32 MiB init_size");
+	      "17 MiB initrd does not fit between 48 and 64 MiB");
+	h->initrd_addr_max = 0x02ffffff;	/* 48 MiB: only below 16 MiB */
+	check(&info);
+	CHECK(!bzimage_place_initrd(&info, map, 5, BZIMAGE_LOAD_ADDR,
+				    0x0f00000, false, &addr),
+	      "no room: loaded file to 33 MiB, runtime range to 48 MiB");
+
+	/* Not relocatable: it runs at pref_address, wherever it was loaded. */
+	h = make_image();
+	h->relocatable_kernel = 0;
+	check(&info);
+	CHECK_EQ(bzimage_runtime_start(&info, BZIMAGE_LOAD_ADDR), 0x1000000,
+		 "not relocatable: runtime start is pref_address");
 
 	/* Overlapping reserved range inside RAM is never used. */
 	{
