@@ -7,6 +7,10 @@
  *
  *   mkdisk -o OUT --kernel BZIMAGE [--initrd FILE]... --cmdline "STRING"
  *          [--size MiB]
+ *   mkdisk inspect FILE [--json] [--mem MiB] [--initrd-size BYTES]
+ *
+ * The inspect subcommand (inspect.c) only reads FILE and explains it: what
+ * it is, every setup header field, and where the loaders would put it.
  *
  * Everything is checked before anything is written: the kernel with the
  * same code and words as the loaders (common/bzimage.c), each initrd, the
@@ -184,6 +188,10 @@ static void print_help(void)
 	       "to spare,\n"
 	       "                       at least %u\n"
 	       "  -h, --help           this text\n"
+	       "\n"
+	       "Explain a kernel (or any file) and where the loaders would "
+	       "put it:\n"
+	       "  " INSPECT_USAGE "\n"
 	       "\n"
 	       "Change the files later without mkdisk, e.g.:\n"
 	       "  mcopy -o -i OUT@@1M bzImage ::" MKDISK_KERNEL_PATH "\n"
@@ -679,6 +687,9 @@ int main(int argc, char **argv)
 	int fd;
 
 	open_std_fds();
+	/* `mkdisk inspect ...` reads one file and builds nothing. */
+	if (argc > 1 && !strcmp(argv[1], "inspect"))
+		return inspect_main(argc - 1, argv + 1);
 	parse_args(argc, argv, &opt);
 
 	/* 1. The built-in loaders agree with common/ (else a stale build). */

@@ -10,6 +10,8 @@
  *             gap before the partition, the FAT32 plan and its read-back
  *   mtools.c  mformat, mmd and mcopy, run without a shell
  *   embed.S   stage1.bin, stage2.bin and BOOTX64.EFI, built in
+ *   inspect.c `mkdisk inspect FILE`: what a file is, its setup header, and
+ *             where the loaders would put it
  *
  * Hosted code: it runs on the build machine with the C library.
  */
@@ -106,6 +108,15 @@ void image_write_boot(int fd, const char *path, uint64_t disk_sectors);
 void image_check_fat(int fd, const char *path, uint64_t disk_sectors,
 		     const char *const *fat_paths, const uint64_t *sizes,
 		     unsigned count, struct fat32_plan *actual);
+
+/*
+ * `mkdisk inspect FILE [--json] [--mem MiB] [--initrd-size BYTES]`, with
+ * argv[0] "inspect". Returns the exit status: 0 for a bzImage bzboot
+ * boots, 1 for anything else; exits 2 on bad usage.
+ */
+#define INSPECT_USAGE \
+	"mkdisk inspect FILE [--json] [--mem MiB] [--initrd-size BYTES]"
+int inspect_main(int argc, char **argv);
 
 /* Run mformat on the partition of image (the OUT.tmp file). */
 void mtools_format(const char *image, const struct fat32_plan *plan);

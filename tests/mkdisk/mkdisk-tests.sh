@@ -8,7 +8,8 @@
 # line too long, files that do not fit, bad output paths, a failing mtools
 # and a signal in the middle of a build. Each refusal must exit 1 with one
 # line `mkdisk: error: ...` on stderr, leave an existing OUT as it was and
-# no OUT.tmp.* behind.
+# no OUT.tmp.* behind. Last, `mkdisk inspect` (tests/mkdisk/inspect-cases.sh,
+# sourced: the suite runner runs only one *-tests.sh per directory).
 #
 # KERNEL is a real bzImage; without it, tests/qemu/fetch-kernel.sh amd64
 # provides one. Environment: BUILD (default build), MKDISK (default
@@ -594,6 +595,9 @@ expect_usage "no -o" --kernel "$kernel" --cmdline x
 expect_usage "--size below 64" -o "$out" --kernel "$kernel" --cmdline x --size 63
 expect_usage "--size not a number" -o "$out" --kernel "$kernel" --cmdline x --size 1e3
 expect_usage "stray argument" -o "$out" --kernel "$kernel" --cmdline x extra
+
+# --- mkdisk inspect: its cases live beside this file. ---
+. tests/mkdisk/inspect-cases.sh
 
 # Nothing anywhere in the work directory looks like a temporary image.
 left=$(find "$work" -name '*.tmp.*' | head -n 3)
