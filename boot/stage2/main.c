@@ -66,9 +66,12 @@ static void read_config(void)
 	if (ferr)
 		fatal("config: %s: %s", CONFIG_PATH, fat_strerror(ferr));
 	cerr = config_parse(config_text, file.size, &config, &line);
-	if (cerr)
+	/* Line 0: an error of the whole file, such as no entry at all. */
+	if (cerr && line)
 		fatal("config: %s:%u: %s", CONFIG_PATH, line,
 		      config_strerror(cerr));
+	if (cerr)
+		fatal("config: %s: %s", CONFIG_PATH, config_strerror(cerr));
 	if (config.trace)
 		trace_on = true;
 }
