@@ -25,7 +25,7 @@ void acpi_fill_rsdp(struct loader *ld)
 			rsdp10 = (uint64_t)t->VendorTable;
 	}
 	ld->bp->acpi_rsdp_addr = rsdp20 ? rsdp20 : rsdp10;
-	console_trace(ld, "ACPI RSDP at 0x%llx (ACPI %s)\n",
+	console_trace(ld, "trace: acpi_rsdp 0x%08llx (ACPI %s table)\n",
 		      (unsigned long long)ld->bp->acpi_rsdp_addr,
-		      rsdp20 ? "2.0+" : rsdp10 ? "1.0" : "none");
+		      rsdp20 ? "2.0" : rsdp10 ? "1.0" : "no");
 }

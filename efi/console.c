@@ -14,7 +14,8 @@
  * UART is in it.
  *
  * After ExitBootServices the firmware console is gone: from then on only
- * COM1, by port I/O, is used, and only to say why the boot stopped.
+ * COM1, by port I/O, is used (the trace's last lines, or why the boot
+ * stopped), and a key to reboot comes from COM1 too.
  */
 #include "loader.h"
 #include "fmt.h"
@@ -34,6 +35,8 @@
 #define UART_LCR_DLAB	0x80
 #define UART_FCR_ENABLE	0x07	/* enable and clear both FIFOs */
 #define UART_MCR_DTR_RTS 0x03
+#define UART_RBR	0	/* receive buffer (DLAB 0) */
+#define UART_LSR_DR	0x01	/* data ready */
 #define UART_LSR_THRE	0x20	/* transmit holding register empty */
 #define UART_LSR_ABSENT	0xff	/* no UART decodes the port */
 /* 115200 baud: the divisor of the 1.8432 MHz / 16 clock. */
@@ -94,7 +97,10 @@ static void com1_write(const char *s)
 	}
 }
 
-/* ConOut takes UCS-2 and wants "\r\n"; text here is ASCII. */
+/*
+ * ConOut takes UCS-2 and wants "\r\n"; text here is ASCII. Its status is
+ * not checked: a console that cannot print has nowhere to say so.
+ */
 static void conout_write(const char *s)
 {
 	CHAR16 buf[128];
@@ -161,7 +167,7 @@ static void console_write(const char *s)
 {
 	if (!boot_services_gone)
 		conout_write(s);
-	if (com1_direct || boot_services_gone)
+	if (com1_direct)
 		com1_write(s);
 }
 
@@ -181,12 +187,11 @@ void console_trace(const struct loader *ld, const char *fmt, ...)
 	char line[CONSOLE_LINE_MAX];
 	va_list ap;
 
-	if (!ld->cfg.trace)
+	if (!ld->trace)
 		return;
 	va_start(ap, fmt);
 	fmt_vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	console_write("bzboot: trace: ");
 	console_write(line);
 }
 
@@ -241,40 +246,50 @@ const char *console_status_name(EFI_STATUS status)
 	return unknown;
 }
 
-int console_read_key(unsigned timeout_s)
+int console_poll_key(void)
 {
-	EFI_EVENT events[2] = { ST->ConIn->WaitForKey, NULL };
-	UINTN count = 1, index = 0;
+	EFI_INPUT_KEY key;
+
+	if (EFI_ERROR(ST->ConIn->ReadKeyStroke(ST->ConIn, &key)))
+		return -1;
+	return key.UnicodeChar;
+}
+
+EFI_EVENT console_deadline(unsigned timeout_s)
+{
+	EFI_EVENT timer;
+
+	if (EFI_ERROR(BS->CreateEvent(EVT_TIMER, 0, NULL, NULL, &timer)))
+		return NULL;
+	if (EFI_ERROR(BS->SetTimer(timer, TimerRelative,
+				   timeout_s * EFI_TIMER_TICKS_PER_S))) {
+		BS->CloseEvent(timer);
+		return NULL;
+	}
+	return timer;
+}
+
+void console_deadline_done(EFI_EVENT deadline)
+{
+	BS->CloseEvent(deadline);
+}
+
+int console_read_key(EFI_EVENT deadline)
+{
+	EFI_EVENT events[2] = { ST->ConIn->WaitForKey, deadline };
+	UINTN index;
 	EFI_INPUT_KEY key;
 	EFI_STATUS st;
 
-	if (timeout_s) {
-		st = BS->CreateEvent(EVT_TIMER, 0, NULL, NULL, &events[1]);
-		if (EFI_ERROR(st))
-			return -1;
-		st = BS->SetTimer(events[1], TimerRelative,
-				  timeout_s * EFI_TIMER_TICKS_PER_S);
-		if (EFI_ERROR(st)) {
-			BS->CloseEvent(events[1]);
-			return -1;
-		}
-		count = 2;
-	}
 	for (;;) {
-		st = BS->WaitForEvent(count, events, &index);
+		st = BS->WaitForEvent(deadline ? 2 : 1, events, &index);
 		if (EFI_ERROR(st) || index == 1)
-			break;
+			return -1;
 		st = ST->ConIn->ReadKeyStroke(ST->ConIn, &key);
 		/* A key event can fire without a key to read: wait again. */
-		if (st == EFI_NOT_READY)
-			continue;
-		if (count == 2)
-			BS->CloseEvent(events[1]);
-		return EFI_ERROR(st) ? -1 : key.UnicodeChar;
+		if (st != EFI_NOT_READY)
+			return EFI_ERROR(st) ? -1 : key.UnicodeChar;
 	}
-	if (count == 2)
-		BS->CloseEvent(events[1]);
-	return -1;
 }
 
 void console_boot_services_gone(void)
@@ -284,17 +299,30 @@ void console_boot_services_gone(void)
 		com1_direct = com1_init();
 }
 
-EFI_STATUS console_halt(void)
+void console_reboot(void)
 {
-	if (boot_services_gone) {
-		/* No firmware to return to: stop here, visibly. */
-		com1_write("bzboot: stopped after ExitBootServices; "
-			   "reset the machine\n");
+	/* A runtime service: still there after ExitBootServices. */
+	RT->ResetSystem(EfiResetCold, EFI_SUCCESS, 0, NULL);
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+void console_fatal(void)
+{
+	console_printf("bzboot: cannot boot. Press a key to reboot.\n");
+	if (!boot_services_gone) {
+		/* Keys typed before the failure do not count. */
+		ST->ConIn->Reset(ST->ConIn, FALSE);
+		console_read_key(NULL);
+	} else if (com1_direct) {
+		/* No ConIn any more: the key comes from COM1. */
+		while (!(port_in8(COM1_PORT + UART_LSR) & UART_LSR_DR))
+			__asm__ volatile("pause");
+		port_in8(COM1_PORT + UART_RBR);
+	} else {
+		/* Neither keyboard nor serial line: stay here. */
 		for (;;)
 			__asm__ volatile("cli; hlt");
 	}
-	console_printf("bzboot: press a key to return to the firmware\n");
-	ST->ConIn->Reset(ST->ConIn, FALSE);
-	console_read_key(0);
-	return EFI_LOAD_ERROR;
+	console_reboot();
 }

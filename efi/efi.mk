@@ -23,7 +23,7 @@ EFI_LIBDIR := /usr/lib
 
 EFI_SRCS := efi/main.c efi/console.c efi/file.c efi/menu.c efi/memory.c \
 	efi/video.c efi/acpi.c efi/linux.c
-EFI_COMMON := fmt bzimage config
+EFI_COMMON := fmt bzimage config fat
 EFI_OBJS := $(patsubst efi/%.c,$(BUILD)/efi/%.o,$(EFI_SRCS)) \
 	$(BUILD)/efi/handover.o \
 	$(patsubst %,$(BUILD)/efi/common/%.o,$(EFI_COMMON))
@@ -50,11 +50,17 @@ $(BUILD)/efi/common/%.o: common/%.c
 	$(Q)$(CC) $(EFI_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # nasm cannot read C headers: the plain numeric #defines of linux_boot.h
-# (BOOT_CS, BOOT_DS, ...) become %defines.
+# (BOOT_CS, BOOT_DS, ...) become %defines; the rest is left out.
+EFI_INC_SPACE := [[:space:]]\+
+EFI_INC_NAME := \([A-Z0-9_]\+\)
+EFI_INC_VALUE := \(0x[0-9a-fA-F]\+\|[0-9]\+\)
+EFI_INC_SED := s/^.define$(EFI_INC_SPACE)$(EFI_INC_NAME)$(EFI_INC_SPACE)
+EFI_INC_SED := $(EFI_INC_SED)$(EFI_INC_VALUE)\([[:space:]].*\)\?$$
+EFI_INC_SED := $(EFI_INC_SED)/%define \1 \2/p
 $(BUILD)/efi/linux_boot.inc: common/linux_boot.h
 	$(quiet) GEN $@
 	@mkdir -p $(@D)
-	$(Q)sed -n 's/^#define[[:space:]]\+\([A-Z0-9_]\+\)[[:space:]]\+\(0x[0-9a-fA-F]\+\|[0-9]\+\)\([[:space:]].*\)\?$$/%define \1 \2/p' $< > $@
+	$(Q)sed -n '$(EFI_INC_SED)' $< > $@
 
 $(BUILD)/efi/handover.o: efi/handover.asm $(BUILD)/efi/linux_boot.inc
 	$(call need,$(NASM),nasm)

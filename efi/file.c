@@ -8,18 +8,26 @@
  * the same partition as EFI/BOOT/BOOTX64.EFI. Paths in /bzboot.cfg are
  * written with '/' and become UEFI paths with '\'.
  *
+ * The firmware's FAT driver trusts the cluster chains: a chain that loops
+ * comes back as wrong bytes with EFI_SUCCESS. So before a file is read,
+ * the shared FAT reader (common/fat.c, the one stage2 reads with) walks its
+ * chain over the partition's Disk I/O protocol, and a broken chain fails
+ * with the same message as on the BIOS path.
+ *
  * Speed: under emulation what costs is the number of read requests, not
- * their size (OVMF on IDE: a 64 MiB initrd read in 32 KiB pieces takes
- * about 27 s longer than in one piece). file_read() therefore asks for the
+ * their size (design.md: on OVMF with IDE, a 64 MiB initrd read in 32 KiB
+ * pieces takes about 27 s longer than in one piece). file_read() asks for the
  * whole range in one Read call and only calls again for what a short read
- * left over.
+ * left over, or after a device error (up to two more tries).
  */
 #include "loader.h"
 
-/* Longest path in /bzboot.cfg, in characters, NUL included. */
-#define FILE_PATH_MAX		256
-/* EFI_FILE_INFO plus a FileName of FILE_PATH_MAX characters. */
-#define FILE_INFO_BYTES		(SIZE_OF_EFI_FILE_INFO + FILE_PATH_MAX * 2)
+/* EFI_FILE_INFO plus a FileName as long as a path in /bzboot.cfg. */
+#define FILE_INFO_BYTES		(SIZE_OF_EFI_FILE_INFO + CONFIG_PATH_MAX * 2)
+/* Reads tried again after EFI_DEVICE_ERROR, as stage2 does (3 in all). */
+#define FILE_READ_RETRIES	2
+
+static void file_mount_fat(struct loader *ld, EFI_HANDLE device);
 
 bool file_open_boot_volume(struct loader *ld)
 {
@@ -47,7 +55,78 @@ bool file_open_boot_volume(struct loader *ld)
 			       console_status_name(st));
 		return false;
 	}
+	/* Only to reset the disk before a retry: none, no reset. */
+	if (EFI_ERROR(BS->HandleProtocol(image->DeviceHandle, &BlockIoProtocol,
+					 (void **)&ld->block_io)))
+		ld->block_io = NULL;
+	file_mount_fat(ld, image->DeviceHandle);
 	return true;
+}
+
+/* struct fat_disk's read: 512-byte sectors from the partition's start. */
+static int file_disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
+{
+	struct loader *ld = ctx;
+	EFI_STATUS st;
+
+	st = ld->disk_io->ReadDisk(ld->disk_io,
+				   ld->block_io->Media->MediaId, lba * 512,
+				   (UINTN)count * 512, buf);
+	return EFI_ERROR(st) ? -1 : 0;
+}
+
+/*
+ * Mount the boot partition with common/fat.c for the chain checks. Without
+ * Disk I/O, or on a file system it cannot read, the checks are skipped
+ * (the trace says so): the firmware's driver still reads the files.
+ */
+static void file_mount_fat(struct loader *ld, EFI_HANDLE device)
+{
+	enum fat_error err;
+
+	ld->fat_ok = false;
+	if (!ld->block_io ||
+	    EFI_ERROR(BS->HandleProtocol(device, &DiskIoProtocol,
+					 (void **)&ld->disk_io)))
+		return;
+	ld->fat_disk.read = file_disk_read;
+	ld->fat_disk.ctx = ld;
+	err = fat_mount(&ld->fat, &ld->fat_disk, 0,
+			(ld->block_io->Media->LastBlock + 1) *
+			(ld->block_io->Media->BlockSize / 512));
+	ld->fat_ok = err == FAT_OK;
+	if (err)
+		console_trace(ld, "no cluster chain checks: %s\n",
+			      fat_strerror(err));
+}
+
+/*
+ * The cluster chain of path, walked by common/fat.c (fat_open() checks it
+ * whole: free, bad or out-of-range clusters, a loop, a short chain).
+ */
+static bool file_check_chain(struct loader *ld, const char *path)
+{
+	struct fat_file f;
+	enum fat_error err;
+
+	if (!ld->fat_ok)
+		return true;
+	err = fat_open(&ld->fat, path, &f);
+	switch (err) {
+	case FAT_OK:
+		return true;
+	case FAT_ERR_BAD_CLUSTER:
+	case FAT_ERR_CHAIN_LOOP:
+	case FAT_ERR_CHAIN_SHORT:
+	case FAT_ERR_IO:
+		console_printf("fat: %s: %s\n", path, fat_strerror(err));
+		return false;
+	default:
+		/* Names the firmware finds and we do not: its word counts. */
+		console_trace(ld, "no cluster chain check for %s: %s\n", path,
+			      fat_strerror(err));
+		return true;
+	}
 }
 
 /* "/boot/vmlinuz" -> L"\\boot\\vmlinuz" */
@@ -56,90 +135,147 @@ static bool file_path_to_efi(const char *path, CHAR16 *out, size_t max)
 	size_t i;
 
 	for (i = 0; path[i]; i++) {
+		unsigned char c = (unsigned char)path[i];
+
 		if (i + 1 >= max)
 			return false;
-		out[i] = path[i] == '/' ? L'\\' : (CHAR16)(unsigned char)path[i];
+		out[i] = c == '/' ? L'\\' : c;
 	}
 	out[i] = 0;
 	return true;
 }
 
-bool file_open(const struct loader *ld, const char *path, EFI_FILE_HANDLE *fh,
+bool file_open(struct loader *ld, const char *path, EFI_FILE_HANDLE *fh,
 	       uint64_t *size)
 {
-	CHAR16 name[FILE_PATH_MAX];
+	CHAR16 name[CONFIG_PATH_MAX];
 	union {
 		EFI_FILE_INFO info;
 		uint8_t bytes[FILE_INFO_BYTES];
 	} u;
 	UINTN info_bytes = sizeof(u);
+	EFI_FILE_HANDLE h;
 	EFI_STATUS st;
 
-	if (!file_path_to_efi(path, name, FILE_PATH_MAX)) {
+	/* On failure no handle: nothing for the caller to close. */
+	*fh = NULL;
+	if (!file_path_to_efi(path, name, CONFIG_PATH_MAX)) {
 		console_printf("file: %s: path longer than %u characters\n",
-			       path, FILE_PATH_MAX - 1);
+			       path, CONFIG_PATH_MAX - 1);
 		return false;
 	}
-	st = ld->root->Open(ld->root, fh, name, EFI_FILE_MODE_READ, 0);
+	st = ld->root->Open(ld->root, &h, name, EFI_FILE_MODE_READ, 0);
 	if (EFI_ERROR(st)) {
 		console_printf("file: cannot open %s: %s\n", path,
 			       console_status_name(st));
 		return false;
 	}
-	st = (*fh)->GetInfo(*fh, &GenericFileInfo, &info_bytes, &u.info);
+	st = h->GetInfo(h, &GenericFileInfo, &info_bytes, &u.info);
 	if (EFI_ERROR(st)) {
 		console_printf("file: cannot read the size of %s: %s\n", path,
 			       console_status_name(st));
-		file_close(*fh);
+		file_close(h);
 		return false;
 	}
 	if (u.info.Attribute & EFI_FILE_DIRECTORY) {
 		console_printf("file: %s: is a directory, not a file\n", path);
-		file_close(*fh);
+		file_close(h);
 		return false;
 	}
+	if (!file_check_chain(ld, path)) {
+		file_close(h);
+		return false;
+	}
+	*fh = h;
 	*size = u.info.FileSize;
 	return true;
 }
 
-bool file_read(EFI_FILE_HANDLE fh, const char *path, uint64_t offset,
-	       void *buf, uint64_t len)
+/*
+ * Before another try, as stage2 resets the drive (INT 13h AH=00h): reset
+ * the disk, read its first block, and open the file again. The read is
+ * there for OVMF's IDE path under QEMU: after one failed read, the next
+ * file read fails too, however fine the disk is again, unless a plain
+ * block read comes first (seen with QEMU's blkdebug, "once" errors). A
+ * new file handle, because the file system may keep a handle's error.
+ */
+static bool file_reopen(struct loader *ld, const char *path,
+			EFI_FILE_HANDLE *fh)
+{
+	EFI_BLOCK_IO *bio = ld->block_io;
+	EFI_PHYSICAL_ADDRESS block;
+	uint64_t size;
+
+	if (bio && bio->Media->BlockSize <= EFI_PAGE_SIZE &&
+	    !EFI_ERROR(BS->AllocatePages(AllocateAnyPages, EfiLoaderData, 1,
+					 &block))) {
+		/* Their failure is the next file read's to report. */
+		bio->Reset(bio, FALSE);
+		bio->ReadBlocks(bio, bio->Media->MediaId, 0,
+				bio->Media->BlockSize, (void *)block);
+		BS->FreePages(block, 1);
+	}
+	file_close(*fh);
+	return file_open(ld, path, fh, &size);
+}
+
+bool file_read(struct loader *ld, EFI_FILE_HANDLE *fhp, const char *path,
+	       uint64_t offset, void *buf, uint64_t len)
 {
 	uint8_t *p = buf;
 	uint64_t done = 0;
+	unsigned attempt = 1;
 	EFI_STATUS st;
 
-	st = fh->SetPosition(fh, offset);
-	if (EFI_ERROR(st)) {
-		console_printf("file: cannot seek to %llu in %s: %s\n",
-			       (unsigned long long)offset, path,
-			       console_status_name(st));
-		return false;
-	}
 	while (done < len) {
+		uint64_t at = offset + done;
 		UINTN n = len - done;
 
-		st = fh->Read(fh, &n, p + done);
+		/*
+		 * Every time: where a failed Read leaves the position is
+		 * not defined.
+		 */
+		st = (*fhp)->SetPosition(*fhp, at);
+		if (EFI_ERROR(st)) {
+			console_printf("file: cannot seek to byte %llu of %s: "
+				       "%s\n", (unsigned long long)at, path,
+				       console_status_name(st));
+			return false;
+		}
+		st = (*fhp)->Read(*fhp, &n, p + done);
+		ld->reads++;
+		/* A device error may pass (a bus hiccup): try again. */
+		if (st == EFI_DEVICE_ERROR && attempt <= FILE_READ_RETRIES) {
+			console_printf("file: read of %s failed at byte %llu: "
+				       "%s, attempt %u of %u\n", path,
+				       (unsigned long long)at,
+				       console_status_name(st), attempt,
+				       FILE_READ_RETRIES + 1);
+			if (!file_reopen(ld, path, fhp))
+				return false;
+			attempt++;
+			continue;
+		}
 		if (EFI_ERROR(st)) {
 			console_printf("file: read of %s failed at byte %llu: "
-				       "%s\n", path,
-				       (unsigned long long)(offset + done),
+				       "%s\n", path, (unsigned long long)at,
 				       console_status_name(st));
 			return false;
 		}
 		if (n == 0) {
 			console_printf("file: %s ended at byte %llu, expected "
-				       "%llu\n", path,
-				       (unsigned long long)(offset + done),
+				       "%llu\n", path, (unsigned long long)at,
 				       (unsigned long long)(offset + len));
 			return false;
 		}
 		done += n;
+		attempt = 1;
 	}
 	return true;
 }
 
 void file_close(EFI_FILE_HANDLE fh)
 {
-	fh->Close(fh);
+	if (fh)
+		fh->Close(fh);
 }

@@ -87,7 +87,7 @@ handover_jump_64:
 handover_jump_32:
 	cli
 	cld
-	mov	ebx, edx		; the entry, kept where rdmsr cannot touch it
+	mov	ebx, edx		; the entry, out of rdmsr's way
 	mov	r8, rdi			; the low page
 	mov	r9, rsi			; boot_params
 
@@ -124,6 +124,8 @@ trampoline:
 	bits	32
 .compat:
 	; SDM 9.8.5.4: paging off first (long mode goes inactive), then LME.
+	; CR4 stays as the firmware set it: PAE does nothing with paging
+	; off, and the kernel loads CR4 itself before it turns paging on.
 	mov	eax, cr0
 	and	eax, ~CR0_PG
 	mov	cr0, eax

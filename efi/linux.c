@@ -3,7 +3,8 @@
  * linux.c - the kernel side of the UEFI loader: load the bzImage, the
  * initrd(s) and the command line where the boot protocol allows, build
  * boot_params, and enter the kernel (Documentation/x86/boot.rst, "64-bit
- * Boot Protocol").
+ * Boot Protocol", or "32-bit Boot Protocol" for a kernel without a 64-bit
+ * entry).
  *
  * Runs under boot services, in long mode, until linux_start_kernel(), which
  * runs after ExitBootServices. Only the protected-mode part of the bzImage
@@ -13,20 +14,29 @@
  * and mkdisk accept the same kernels and say the same things about them.
  */
 #include "loader.h"
-#include "fmt.h"
+#include "trace.h"
 
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
 	return (v + a - 1) & ~(a - 1);
 }
 
+static size_t str_len(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
 /*
  * boot.rst "init_size": the kernel runtime start, where the decompressor
  * works on init_size bytes, is align_up(load_address, kernel_alignment)
  * for a relocatable kernel and pref_address otherwise. The decompressor
- * (arch/x86/boot/compressed/head_64.S) also never runs below
+ * (arch/x86/boot/compressed/head_64.S and head_32.S) also never runs below
  * LOAD_PHYSICAL_ADDR, which is what such kernels put in pref_address: a
- * kernel loaded at 1 MiB runs from 16 MiB.
+ * relocatable kernel loaded at 1 MiB runs from 16 MiB.
  */
 static uint64_t linux_runtime_start(const struct bzimage_info *info,
 				    uint64_t load_addr)
@@ -43,35 +53,49 @@ static uint64_t linux_runtime_start(const struct bzimage_info *info,
 }
 
 /*
- * Try to put the kernel at addr: allocate from there to the end of what it
- * uses, the loaded file (kernel_span, at least init_size bytes) and the
- * runtime range [runtime start, + init_size), as one range.
+ * Try to put the kernel at addr. Two ranges must be the kernel's: what it
+ * uses from where it is loaded, [addr, + kernel_span), and where its
+ * decompressor runs, [runtime start, + init_size); they are the same range
+ * unless the kernel moves itself. The file itself, written now, must be in
+ * free memory. A non-relocatable kernel has no other place to go, so its
+ * ranges may also take boot services memory, which is free once we exit.
  */
 static bool linux_try_kernel_at(struct loader *ld, uint64_t addr)
 {
 	const struct bzimage_info *info = &ld->info;
 	uint64_t run = linux_runtime_start(info, addr);
-	uint64_t end = addr + bzimage_kernel_span(info);
+	uint64_t file_end = addr + align_up(info->kernel_bytes, EFI_PAGE_SIZE);
+	uint64_t end = align_up(addr + bzimage_kernel_span(info),
+				EFI_PAGE_SIZE);
+	uint64_t run_end = align_up(run + info->init_size, EFI_PAGE_SIZE);
 	bool high_ok = info->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G;
+	bool boot_services_ok = !info->relocatable;
+	struct memory_claim claim = { 0 };
+	bool ok;
 
-	if (run + info->init_size > end)
-		end = run + info->init_size;
-	end = align_up(end, EFI_PAGE_BYTES);
-	if (addr < MIB || (addr & (EFI_PAGE_BYTES - 1)) ||
-	    (!high_ok && end > FOUR_GIB))
+	if (addr < MIB || (addr & (EFI_PAGE_SIZE - 1)) ||
+	    (!high_ok && (end > FOUR_GIB || run_end > FOUR_GIB)))
 		return false;
-	if (!memory_alloc_at(addr, end - addr, EfiLoaderCode)) {
-		console_trace(ld, "kernel range 0x%llx-0x%llx is not free\n",
-			      (unsigned long long)addr,
-			      (unsigned long long)end);
-		return false;
+	if (run <= end && addr <= run_end) {
+		/* Overlapping or touching: one range. */
+		ok = memory_claim(&claim, addr < run ? addr : run,
+				  end > run_end ? end : run_end, addr,
+				  file_end, boot_services_ok);
+	} else {
+		ok = memory_claim(&claim, addr, end, addr, file_end,
+				  boot_services_ok) &&
+		     memory_claim(&claim, run, run_end, addr, file_end,
+				  boot_services_ok);
 	}
+	console_trace(ld, "trace: place 0x%08llx-0x%08llx runs 0x%08llx-"
+		      "0x%08llx %s\n", (unsigned long long)addr,
+		      (unsigned long long)end, (unsigned long long)run,
+		      (unsigned long long)run_end, ok ? "taken" : "not free");
+	if (!ok)
+		return false;
+	ld->kernel_claim = claim;
 	ld->load.kernel_addr = addr;
 	ld->kernel_run_addr = run;
-	console_trace(ld, "kernel at 0x%llx, reserved up to 0x%llx, runs "
-		      "from 0x%llx (init_size 0x%x)\n",
-		      (unsigned long long)addr, (unsigned long long)end,
-		      (unsigned long long)run, info->init_size);
 	return true;
 }
 
@@ -80,12 +104,13 @@ static bool linux_try_kernel_anywhere(struct loader *ld)
 {
 	const struct bzimage_info *info = &ld->info;
 	uint64_t align = info->kernel_alignment ? info->kernel_alignment :
-						  EFI_PAGE_BYTES;
+						  EFI_PAGE_SIZE;
+	struct memory_map snapshot;
 	struct e820_entry *ranges;
 	unsigned count;
 	bool ok = false;
 
-	ranges = memory_free_ranges(&count);
+	ranges = memory_free_ranges(&snapshot, &count);
 	if (!ranges)
 		return false;
 	for (unsigned i = 0; i < count && !ok; i++) {
@@ -96,14 +121,15 @@ static bool linux_try_kernel_anywhere(struct loader *ld)
 		if (addr + bzimage_kernel_span(info) <= hi)
 			ok = linux_try_kernel_at(ld, addr);
 	}
-	BS->FreePool(ranges);
+	memory_free_snapshot(&snapshot);
 	return ok;
 }
 
 /*
- * boot.rst: the protected-mode part goes to code32_start (0x100000) when
- * that range is free, else to pref_address, else, for a relocatable
- * kernel, to any kernel_alignment-aligned range.
+ * design.md: the protected-mode part goes to code32_start (0x100000) when
+ * that range is free, else to pref_address (boot.rst: "A relocating
+ * bootloader should attempt to load at this address if possible"), else,
+ * for a relocatable kernel, to any kernel_alignment-aligned range.
  */
 static bool linux_place_kernel(struct loader *ld)
 {
@@ -135,13 +161,12 @@ bool linux_load_kernel(struct loader *ld)
 	uint64_t size, head;
 	bool ok;
 
+	/* The header: is this a bzImage we can boot? */
 	if (!file_open(ld, path, &fh, &size))
 		return false;
-	console_printf("bzboot: loading %s (%llu bytes)\n", path,
-		       (unsigned long long)size);
 	/* The setup code too, not only BZIMAGE_PROBE_BYTES: the version. */
 	head = size < sizeof(ld->kernel_head) ? size : sizeof(ld->kernel_head);
-	if (!file_read(fh, path, 0, ld->kernel_head, head)) {
+	if (!file_read(ld, &fh, path, 0, ld->kernel_head, head)) {
 		file_close(fh);
 		return false;
 	}
@@ -152,31 +177,41 @@ bool linux_load_kernel(struct loader *ld)
 		file_close(fh);
 		return false;
 	}
+	console_printf("bzboot: loading %s (%llu KiB, protocol %u.%02u)\n",
+		       path, (unsigned long long)(size >> 10),
+		       info->version >> 8, info->version & 0xff);
+	console_trace(ld, TRACE_FILE, path, (unsigned long long)size,
+		      info->version >> 8, info->version & 0xff);
+	if (bzimage_version_string(ld->kernel_head, (size_t)head, msg,
+				   sizeof(msg)))
+		console_trace(ld, "trace: version %s\n", msg);
+
 	/*
 	 * boot.rst: XLF_KERNEL_64 means a 64-bit entry at +0x200; without
 	 * it (a 32-bit kernel) only the 32-bit protocol remains.
 	 */
 	ld->entry_32 = !(info->xloadflags & XLF_KERNEL_64);
-	if (bzimage_version_string(ld->kernel_head, (size_t)head, msg,
-				   sizeof(msg)))
-		console_trace(ld, "kernel %s, protocol %u.%02u, %s entry\n",
-			      msg, info->version >> 8, info->version & 0xff,
-			      ld->entry_32 ? "32-bit" : "64-bit");
 	if (!linux_place_kernel(ld)) {
 		file_close(fh);
 		return false;
 	}
 	/* The 32-bit entry leaves long mode from a page below 4 GiB. */
-	if (ld->entry_32 && !memory_alloc_below(EFI_BELOW_4G, EFI_PAGE_BYTES,
+	if (ld->entry_32 && !memory_alloc_below(EFI_BELOW_4G, EFI_PAGE_SIZE,
 						EfiLoaderCode,
 						&ld->trampoline_addr)) {
 		file_close(fh);
 		return false;
 	}
+
 	/* The whole protected-mode part in one read: see file.c. */
-	ok = file_read(fh, path, info->setup_bytes,
+	ok = file_read(ld, &fh, path, info->setup_bytes,
 		       (void *)ld->load.kernel_addr, info->kernel_bytes);
 	file_close(fh);
+	if (ok)
+		console_trace(ld, TRACE_KERNEL,
+			      (unsigned long long)ld->load.kernel_addr,
+			      (unsigned long long)info->kernel_bytes,
+			      (unsigned long long)bzimage_kernel_span(info));
 	return ok;
 }
 
@@ -186,6 +221,7 @@ bool linux_load_initrds(struct loader *ld)
 	EFI_FILE_HANDLE fh[CONFIG_MAX_INITRDS];
 	uint64_t size[CONFIG_MAX_INITRDS], offset[CONFIG_MAX_INITRDS];
 	uint64_t total = 0, addr = 0;
+	struct memory_map snapshot;
 	struct e820_entry *ranges;
 	unsigned n = e->initrd_count, opened, count;
 	bool placed, ok = false;
@@ -193,8 +229,8 @@ bool linux_load_initrds(struct loader *ld)
 	if (n == 0)
 		return true;
 	/*
-	 * The pieces are concatenated, each starting 4-byte aligned: the
-	 * kernel's cpio unpacker rejects an archive that does not.
+	 * design.md: the pieces are concatenated, each starting 4-byte
+	 * aligned, or the kernel's cpio unpacker rejects the next one.
 	 */
 	for (opened = 0; opened < n; opened++) {
 		if (!file_open(ld, e->initrd[opened], &fh[opened],
@@ -204,13 +240,13 @@ bool linux_load_initrds(struct loader *ld)
 		total = offset[opened] + size[opened];
 	}
 	if (total == 0) {
-		console_printf("linux: the initrd is empty (%s)\n",
+		console_printf("linux: %s: the initrd is empty\n",
 			       e->initrd[0]);
 		goto out;
 	}
 
 	/* As high as possible below initrd_addr_max, clear of the kernel. */
-	ranges = memory_free_ranges(&count);
+	ranges = memory_free_ranges(&snapshot, &count);
 	if (!ranges)
 		goto out;
 	placed = bzimage_place_initrd(&ld->info, ranges, count,
@@ -221,31 +257,34 @@ bool linux_load_initrds(struct loader *ld)
 		placed = bzimage_place_initrd(&ld->info, ranges, count,
 					      ld->load.kernel_addr, total,
 					      true, &addr);
-	BS->FreePool(ranges);
+	memory_free_snapshot(&snapshot);
 	if (!placed || !memory_alloc_at(addr, total, EfiLoaderData)) {
-		console_printf("linux: no room for the initrd (%llu bytes "
-			       "below initrd_addr_max 0x%x)\n",
-			       (unsigned long long)total,
+		console_printf("linux: %s: %llu KiB of initrd do not fit in "
+			       "free memory below initrd_addr_max 0x%08x\n",
+			       e->initrd[0], (unsigned long long)(total >> 10),
 			       ld->info.initrd_addr_max);
 		goto out;
 	}
-	console_trace(ld, "initrd at 0x%llx, %llu bytes\n",
-		      (unsigned long long)addr, (unsigned long long)total);
+	ld->load.initrd_addr = addr;
+	ld->load.initrd_size = total;
 
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t *p = (uint8_t *)addr;
 		uint64_t end = i + 1 < n ? offset[i + 1] : total;
 
-		console_printf("bzboot: loading %s (%llu bytes)\n",
-			       e->initrd[i], (unsigned long long)size[i]);
-		if (!file_read(fh[i], e->initrd[i], 0, p + offset[i],
+		console_printf("bzboot: loading %s (%llu KiB)\n",
+			       e->initrd[i],
+			       (unsigned long long)(size[i] >> 10));
+		if (!file_read(ld, &fh[i], e->initrd[i], 0, p + offset[i],
 			       size[i]))
 			goto out;
+		/* Zero the padding up to the next piece. */
 		for (uint64_t j = offset[i] + size[i]; j < end; j++)
 			p[j] = 0;
+		console_trace(ld, TRACE_INITRD, e->initrd[i],
+			      (unsigned long long)(addr + offset[i]),
+			      (unsigned)size[i]);
 	}
-	ld->load.initrd_addr = addr;
-	ld->load.initrd_size = total;
 	ok = true;
 out:
 	for (unsigned i = 0; i < opened; i++)
@@ -256,16 +295,15 @@ out:
 bool linux_set_cmdline(struct loader *ld)
 {
 	const char *cmdline = ld->entry->cmdline;
-	size_t len = 0;
+	size_t len = str_len(cmdline);
 	uint64_t addr;
 	char *p;
 
-	while (cmdline[len])
-		len++;
 	if (!bzimage_cmdline_fits(&ld->info, len)) {
-		console_printf("linux: command line is %llu bytes, the kernel "
-			       "takes at most %u (cmdline_size)\n",
-			       (unsigned long long)len, ld->info.cmdline_size);
+		console_printf("linux: %s: command line is %u bytes, the "
+			       "kernel takes at most %u (cmdline_size)\n",
+			       ld->entry->kernel, (unsigned)len,
+			       ld->info.cmdline_size);
 		return false;
 	}
 	/* Below 4 GiB: cmd_line_ptr then holds the whole address. */
@@ -277,8 +315,6 @@ bool linux_set_cmdline(struct loader *ld)
 	ld->load.cmdline_addr = addr;
 	ld->load.set_vid_mode = bzimage_cmdline_vid_mode(cmdline,
 							 &ld->load.vid_mode);
-	console_trace(ld, "command line at 0x%llx: %s\n",
-		      (unsigned long long)addr, cmdline);
 	return true;
 }
 
@@ -294,25 +330,76 @@ bool linux_init_boot_params(struct loader *ld)
 	bzimage_init_boot_params(ld->bp, ld->kernel_head, &ld->info);
 	/* The header writes of boot.rst, and their ext_* high halves. */
 	bzimage_write_boot_params(ld->bp, &ld->load);
-	console_trace(ld, "boot_params at 0x%llx\n", (unsigned long long)addr);
 	return true;
+}
+
+/* The trace's lines about what the kernel will find, as stage2's. */
+void linux_trace_handover(struct loader *ld)
+{
+	struct setup_header hdr;
+	const struct linux_load *l = &ld->load;
+
+	if (!ld->trace)
+		return;
+	/* Read the header back from where the kernel will read it. */
+	hdr = ld->bp->hdr;
+	if (l->initrd_size)
+		console_trace(ld, TRACE_RAMDISK,
+			      (unsigned long long)l->initrd_addr,
+			      (unsigned long long)l->initrd_size);
+	console_trace(ld, TRACE_CMDLINE, (unsigned long long)l->cmdline_addr,
+		      (unsigned)str_len(ld->entry->cmdline),
+		      ld->entry->cmdline);
+	console_trace(ld, TRACE_BOOT_PARAMS, (unsigned long long)ld->bp);
+	console_trace(ld, TRACE_HEADER, hdr.type_of_loader, hdr.loadflags,
+		      hdr.heap_end_ptr, hdr.cmd_line_ptr, hdr.ramdisk_image,
+		      hdr.ramdisk_size, hdr.vid_mode, hdr.code32_start);
+	console_trace(ld, TRACE_READS, ld->reads);
+}
+
+void linux_unload(struct loader *ld)
+{
+	memory_unclaim(&ld->kernel_claim);
+	if (ld->trampoline_addr)
+		memory_free(ld->trampoline_addr, EFI_PAGE_SIZE);
+	if (ld->load.initrd_addr)
+		memory_free(ld->load.initrd_addr, ld->load.initrd_size);
+	if (ld->load.cmdline_addr)
+		memory_free(ld->load.cmdline_addr,
+			    str_len(ld->entry->cmdline) + 1);
+	if (ld->bp)
+		memory_free((uint64_t)ld->bp, sizeof(*ld->bp));
+	if (ld->map.buf)
+		memory_free((uint64_t)ld->map.buf, ld->map_alloc_bytes);
+	ld->trampoline_addr = 0;
+	ld->bp = NULL;
+	ld->map.buf = NULL;
+	ld->load = (struct linux_load){ 0 };
 }
 
 void linux_start_kernel(struct loader *ld)
 {
+	const struct boot_params *bp = ld->bp;
 	uint64_t entry = ld->load.kernel_addr;
 
-	/* boot.rst: the 64-bit entry is the load address plus 0x200. */
-	if (!ld->entry_32)
-		entry += KERNEL_64_ENTRY_OFFSET;
-	/* After ExitBootServices: on COM1 only. */
-	console_trace(ld, "%u e820 ranges; jumping to 0x%llx (%s), "
-		      "boot_params at 0x%llx\n", ld->bp->e820_entries,
-		      (unsigned long long)entry,
-		      ld->entry_32 ? "32-bit protocol" : "64-bit protocol",
-		      (unsigned long long)ld->bp);
-	if (ld->entry_32)
+	/* After ExitBootServices these lines go to COM1 only. */
+	for (unsigned i = 0; ld->trace && i < bp->e820_entries; i++) {
+		struct e820_entry e = bp->e820_table[i];
+
+		console_trace(ld, TRACE_E820, (unsigned long long)e.addr,
+			      (unsigned long long)(e.addr + e.size - 1),
+			      e820_type_name(e.type));
+	}
+	if (ld->entry_32) {
+		/* boot.rst: the 32-bit entry is the load address itself. */
+		console_trace(ld, TRACE_JUMP32, (unsigned long long)entry,
+			      (unsigned long long)bp, BOOT_CS, BOOT_DS);
 		handover_jump_32(ld->trampoline_addr, ld->bp,
 				 (uint32_t)entry);
+	}
+	/* boot.rst: the 64-bit entry is the load address plus 0x200. */
+	entry += KERNEL_64_ENTRY_OFFSET;
+	console_trace(ld, TRACE_JUMP64, (unsigned long long)entry,
+		      (unsigned long long)bp, BOOT_CS, BOOT_DS);
 	handover_jump_64(entry, ld->bp);
 }

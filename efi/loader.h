@@ -15,8 +15,12 @@
  *
  * Firmware calls are plain C calls (gnu-efi with GNU_EFI_USE_MS_ABI); the
  * firmware's own types (EFI_STATUS, CHAR16, EFI_FILE_HANDLE) appear only at
- * this boundary. Every step prints its own one-line failure message and
- * returns false; main.c then waits for a key (console_halt()).
+ * this boundary. Every step prints its own one-line failure message, with
+ * the EFI_STATUS by name, and returns false; main.c then offers the next
+ * entry, or waits for a key and reboots (console_fatal()). The only
+ * statuses not checked are those of calls that give something back
+ * (Close, FreePool, FreePages, CloseEvent) and of the console output
+ * itself: nothing useful can follow their failure.
  */
 #ifndef EFI_LOADER_H
 #define EFI_LOADER_H
@@ -30,11 +34,9 @@
 
 #include "bzimage.h"
 #include "config.h"
+#include "fat.h"
 #include "linux_boot.h"
 
-/* UEFI pages are 4 KiB, whatever the CPU's paging uses. */
-#define EFI_PAGE_BYTES		4096
-#define EFI_SIZE_TO_PAGES_64(n)	(((n) + EFI_PAGE_BYTES - 1) / EFI_PAGE_BYTES)
 /* AllocateMaxAddress limit for what must sit below 4 GiB. */
 #define EFI_BELOW_4G		0xffffffffull
 #define FOUR_GIB		0x100000000ull
@@ -54,11 +56,28 @@ struct memory_map {
 	UINT32 desc_version;
 };
 
+#define MEMORY_CLAIM_PIECES	16
+/* The pages memory_claim() allocated, to give back on failure. */
+struct memory_claim {
+	unsigned count;
+	struct {
+		uint64_t addr;
+		uint64_t bytes;
+	} piece[MEMORY_CLAIM_PIECES];
+};
+
 /* What the loader learns on the way, handed from step to step. */
 struct loader {
 	EFI_HANDLE image;
 	EFI_FILE_HANDLE root;		/* root directory of the boot volume */
+	EFI_BLOCK_IO *block_io;		/* the boot partition, for a reset */
+	EFI_DISK_IO *disk_io;		/* the same, for the chain check */
+	/* common/fat.c over disk_io: checks each file's cluster chain. */
+	struct fat_disk fat_disk;
+	struct fat_volume fat;
+	bool fat_ok;
 	struct config cfg;
+	bool trace;			/* "trace on", or T held at start */
 	const struct config_entry *entry;	/* the entry being booted */
 
 	/* The kernel file's boot sector and setup code, header included. */
@@ -72,41 +91,62 @@ struct loader {
 	struct linux_load load;
 	struct boot_params *bp;
 	struct memory_map map;
+
+	/* What an entry allocated, given back when it fails. */
+	struct memory_claim kernel_claim;
+	uint64_t map_alloc_bytes;
+	unsigned reads;			/* EFI file Read calls, for the trace */
 };
 
 /* console.c: ConOut, and COM1 unless ConOut already reaches a UART. */
 void console_init(void);
 void console_printf(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
-/* Only when trace is on in /bzboot.cfg: each step, with its addresses. */
+/* Only with the trace on: the lines of common/trace.h, and a few more. */
 void console_trace(const struct loader *ld, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const char *console_status_name(EFI_STATUS status);
-/* A key's character, or -1 when timeout_s seconds pass (0: wait forever). */
-int console_read_key(unsigned timeout_s);
-/* The end of a failed boot: wait for a key, then return to the firmware. */
-EFI_STATUS console_halt(void);
+/* A key's character, or -1: none typed yet (poll), or deadline passed. */
+int console_poll_key(void);
+int console_read_key(EFI_EVENT deadline);	/* NULL: wait forever */
+EFI_EVENT console_deadline(unsigned timeout_s);	/* NULL if no timer */
+void console_deadline_done(EFI_EVENT deadline);
 /* After ExitBootServices: print on COM1 only, or not at all. */
 void console_boot_services_gone(void);
+void console_reboot(void) __attribute__((noreturn));
+/* The end of a failed boot: wait for a key, then reboot. */
+void console_fatal(void) __attribute__((noreturn));
 
 /* file.c: the FAT volume this loader was loaded from. */
 bool file_open_boot_volume(struct loader *ld);
-bool file_open(const struct loader *ld, const char *path, EFI_FILE_HANDLE *fh,
+bool file_open(struct loader *ld, const char *path, EFI_FILE_HANDLE *fh,
 	       uint64_t *size);
-bool file_read(EFI_FILE_HANDLE fh, const char *path, uint64_t offset,
-	       void *buf, uint64_t len);
+/* May replace *fh (a new handle to try again after a device error). */
+bool file_read(struct loader *ld, EFI_FILE_HANDLE *fh, const char *path,
+	       uint64_t offset, void *buf, uint64_t len);
 void file_close(EFI_FILE_HANDLE fh);
 
 /* menu.c: /bzboot.cfg and the choice of an entry. */
 bool menu_load_config(struct loader *ld);
-bool menu_choose_entry(struct loader *ld);
+unsigned menu_choose_entry(struct loader *ld);
 
 /* memory.c: allocations, the memory map, and ExitBootServices. */
+/*
+ * Reserve [start, end) for the kernel: its free pages are allocated now;
+ * with boot_services_ok, boot services pages (free after ExitBootServices)
+ * are accepted too, outside [now_start, now_end), which we write before.
+ */
+bool memory_claim(struct memory_claim *c, uint64_t start, uint64_t end,
+		  uint64_t now_start, uint64_t now_end, bool boot_services_ok);
+void memory_unclaim(struct memory_claim *c);
 bool memory_alloc_at(uint64_t addr, uint64_t bytes, EFI_MEMORY_TYPE type);
 bool memory_alloc_below(uint64_t max_addr, uint64_t bytes,
 			EFI_MEMORY_TYPE type, uint64_t *addr);
 void memory_free(uint64_t addr, uint64_t bytes);
-struct e820_entry *memory_free_ranges(unsigned *count);
+/* Free memory as sorted e820 RAM ranges, in a snapshot of the map. */
+struct e820_entry *memory_free_ranges(struct memory_map *map,
+				      unsigned *count);
+void memory_free_snapshot(struct memory_map *map);
 bool memory_prepare_map(struct loader *ld);
 bool memory_exit_boot_services(struct loader *ld);
 
@@ -119,7 +159,8 @@ bool linux_load_kernel(struct loader *ld);
 bool linux_load_initrds(struct loader *ld);
 bool linux_set_cmdline(struct loader *ld);
 bool linux_init_boot_params(struct loader *ld);
-void linux_fill_efi_info(struct loader *ld);
+void linux_trace_handover(struct loader *ld);
+void linux_unload(struct loader *ld);
 void linux_start_kernel(struct loader *ld) __attribute__((noreturn));
 
 /* handover.asm: the jump itself, never returns. */

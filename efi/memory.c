@@ -5,11 +5,11 @@
  *
  * Runs under boot services, in long mode. Everything the kernel needs to
  * find intact (its own image, the initrd, the command line, boot_params,
- * the memory map itself) is allocated as EfiLoaderData: the firmware keeps
- * it out of its own way, the kernel's KASLR code (which reads the EFI map
- * when efi_info is set) picks only EfiConventionalMemory, and the e820
- * table counts it as RAM the kernel may reuse once it has taken what it
- * needs.
+ * the memory map itself) is loader memory, EfiLoaderCode for what runs and
+ * EfiLoaderData for the rest: the firmware keeps out of it, the kernel's
+ * KASLR code (which reads the EFI map when efi_info is set) picks only
+ * EfiConventionalMemory, and the e820 table counts it as RAM the kernel
+ * may reuse once it has taken what it needs.
  *
  * The memory map is read last. Any allocation changes it and makes its
  * key stale, so memory_prepare_map() allocates the map buffer (and the
@@ -30,12 +30,19 @@
 /* UEFI 2.5 EfiPersistentMemory: missing from gnu-efi 3.0's EFI_MEMORY_TYPE. */
 #define EFI_PERSISTENT_MEMORY		14
 
+/* x86 paging structures (Intel SDM vol. 3, 4.5). */
+#define PAGE_TABLE_ENTRIES	512
+#define PTE_PRESENT		(1ull << 0)
+#define PTE_LARGE		(1ull << 7)	/* PS: 1 GiB or 2 MiB page */
+#define PTE_ADDR_MASK		0x000ffffffffff000ull
+#define CR4_LA57		(1ull << 12)	/* 5-level paging */
+
 bool memory_alloc_at(uint64_t addr, uint64_t bytes, EFI_MEMORY_TYPE type)
 {
 	EFI_PHYSICAL_ADDRESS a = addr;
 
 	return !EFI_ERROR(BS->AllocatePages(AllocateAddress, type,
-					    EFI_SIZE_TO_PAGES_64(bytes), &a));
+					    EFI_SIZE_TO_PAGES(bytes), &a));
 }
 
 bool memory_alloc_below(uint64_t max_addr, uint64_t bytes,
@@ -45,7 +52,7 @@ bool memory_alloc_below(uint64_t max_addr, uint64_t bytes,
 	EFI_STATUS st;
 
 	st = BS->AllocatePages(AllocateMaxAddress, type,
-			       EFI_SIZE_TO_PAGES_64(bytes), &a);
+			       EFI_SIZE_TO_PAGES(bytes), &a);
 	if (EFI_ERROR(st)) {
 		console_printf("memory: cannot allocate %llu bytes below "
 			       "0x%llx: %s\n", (unsigned long long)bytes,
@@ -59,7 +66,7 @@ bool memory_alloc_below(uint64_t max_addr, uint64_t bytes,
 
 void memory_free(uint64_t addr, uint64_t bytes)
 {
-	BS->FreePages(addr, EFI_SIZE_TO_PAGES_64(bytes));
+	BS->FreePages(addr, EFI_SIZE_TO_PAGES(bytes));
 }
 
 static EFI_MEMORY_DESCRIPTOR *memory_desc(const struct memory_map *map,
@@ -106,82 +113,219 @@ static EFI_STATUS memory_read_map(struct memory_map *map)
 				&map->desc_bytes, &map->desc_version);
 }
 
-/* A map of the firmware's free memory, for placing the kernel and initrd. */
-struct e820_entry *memory_free_ranges(unsigned *count)
+/*
+ * How big a buffer the map needs: its size now, plus slack for the
+ * descriptors that allocating the buffer itself (and later ones) add,
+ * plus a scratch e820 table of one entry per descriptor after it.
+ */
+static EFI_STATUS memory_size_map(struct memory_map *map, UINTN *alloc_bytes)
 {
-	struct memory_map map = { 0 };
-	struct e820_entry *ranges = NULL;
+	EFI_STATUS st;
+
+	map->buf = NULL;
+	map->map_bytes = 0;
+	st = BS->GetMemoryMap(&map->map_bytes, NULL, &map->key,
+			      &map->desc_bytes, &map->desc_version);
+	if (st != EFI_BUFFER_TOO_SMALL)
+		return EFI_ERROR(st) ? st : EFI_LOAD_ERROR;
+	map->buf_bytes = map->map_bytes + MEMORY_MAP_SLACK_DESCS *
+			 map->desc_bytes;
+	*alloc_bytes = map->buf_bytes + map->buf_bytes / map->desc_bytes *
+		       sizeof(struct e820_entry);
+	return EFI_SUCCESS;
+}
+
+static struct e820_entry *memory_scratch_e820(const struct memory_map *map)
+{
+	return (struct e820_entry *)((uint8_t *)map->buf + map->buf_bytes);
+}
+
+/*
+ * The map as it is now, for placement decisions, in a pool buffer that
+ * is allocated before the map is read: so the map already shows it.
+ */
+static EFI_STATUS memory_snapshot(struct memory_map *map)
+{
+	UINTN alloc_bytes;
+	EFI_STATUS st;
+
+	st = memory_size_map(map, &alloc_bytes);
+	if (EFI_ERROR(st))
+		return st;
+	st = BS->AllocatePool(EfiLoaderData, alloc_bytes, (void **)&map->buf);
+	if (EFI_ERROR(st))
+		return st;
+	st = memory_read_map(map);
+	if (EFI_ERROR(st))
+		BS->FreePool(map->buf);
+	return st;
+}
+
+struct e820_entry *memory_free_ranges(struct memory_map *map,
+				      unsigned *count)
+{
+	struct e820_entry *ranges;
 	EFI_STATUS st;
 	unsigned n = 0;
 
-	st = BS->GetMemoryMap(&map.map_bytes, NULL, &map.key, &map.desc_bytes,
-			      &map.desc_version);
-	if (st != EFI_BUFFER_TOO_SMALL)
-		goto fail;
-	/* The pool allocation below can split a range: leave room. */
-	map.buf_bytes = map.map_bytes + MEMORY_MAP_SLACK_DESCS * map.desc_bytes;
-	st = BS->AllocatePool(EfiLoaderData, map.buf_bytes, (void **)&map.buf);
-	if (EFI_ERROR(st))
-		goto fail;
-	st = BS->AllocatePool(EfiLoaderData,
-			      map.buf_bytes / map.desc_bytes * sizeof(*ranges),
-			      (void **)&ranges);
-	if (EFI_ERROR(st))
-		goto fail;
-	st = memory_read_map(&map);
-	if (EFI_ERROR(st))
-		goto fail;
-	for (UINTN i = 0; i < map.map_bytes / map.desc_bytes; i++) {
-		EFI_MEMORY_DESCRIPTOR *d = memory_desc(&map, i);
+	st = memory_snapshot(map);
+	if (EFI_ERROR(st)) {
+		console_printf("memory: cannot read the memory map: %s\n",
+			       console_status_name(st));
+		return NULL;
+	}
+	ranges = memory_scratch_e820(map);
+	for (UINTN i = 0; i < map->map_bytes / map->desc_bytes; i++) {
+		EFI_MEMORY_DESCRIPTOR *d = memory_desc(map, i);
 
 		if (d->Type != EfiConventionalMemory)
 			continue;
 		ranges[n].addr = d->PhysicalStart;
-		ranges[n].size = d->NumberOfPages * EFI_PAGE_BYTES;
+		ranges[n].size = d->NumberOfPages * EFI_PAGE_SIZE;
 		ranges[n].type = E820_TYPE_RAM;
 		n++;
 	}
-	BS->FreePool(map.buf);
 	*count = e820_sanitize(ranges, n);
 	return ranges;
-fail:
-	console_printf("memory: cannot read the memory map: %s\n",
-		       console_status_name(st));
-	if (map.buf)
-		BS->FreePool(map.buf);
-	if (ranges)
-		BS->FreePool(ranges);
+}
+
+void memory_free_snapshot(struct memory_map *map)
+{
+	BS->FreePool(map->buf);
+}
+
+/*
+ * Does a page of the page tables we run on lie in [start, end)? The
+ * kernel's 64-bit entry keeps using them until it has built its own, so
+ * they must survive its first copies. Walks every level from CR3 (4- or
+ * 5-level paging); 1 GiB and 2 MiB pages end the walk early.
+ */
+static bool memory_tables_in(uint64_t table, unsigned level, uint64_t start,
+			     uint64_t end)
+{
+	const uint64_t *entry = (const uint64_t *)table;
+
+	if (table < end && start < table + EFI_PAGE_SIZE)
+		return true;
+	if (level == 1)
+		return false;
+	for (unsigned i = 0; i < PAGE_TABLE_ENTRIES; i++) {
+		uint64_t e = entry[i];
+
+		if (!(e & PTE_PRESENT) || (level <= 3 && (e & PTE_LARGE)))
+			continue;
+		if (memory_tables_in(e & PTE_ADDR_MASK, level - 1, start, end))
+			return true;
+	}
+	return false;
+}
+
+static bool memory_page_tables_in(uint64_t start, uint64_t end)
+{
+	uint64_t cr3, cr4;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	return memory_tables_in(cr3 & PTE_ADDR_MASK, cr4 & CR4_LA57 ? 5 : 4,
+				start, end);
+}
+
+/* The descriptor holding addr, or NULL (a hole in the map). */
+static EFI_MEMORY_DESCRIPTOR *memory_find(const struct memory_map *map,
+					  uint64_t addr)
+{
+	for (UINTN i = 0; i < map->map_bytes / map->desc_bytes; i++) {
+		EFI_MEMORY_DESCRIPTOR *d = memory_desc(map, i);
+
+		if (addr >= d->PhysicalStart &&
+		    addr - d->PhysicalStart < d->NumberOfPages * EFI_PAGE_SIZE)
+			return d;
+	}
 	return NULL;
+}
+
+void memory_unclaim(struct memory_claim *c)
+{
+	while (c->count) {
+		c->count--;
+		memory_free(c->piece[c->count].addr,
+			    c->piece[c->count].bytes);
+	}
+}
+
+bool memory_claim(struct memory_claim *c, uint64_t start, uint64_t end,
+		  uint64_t now_start, uint64_t now_end, bool boot_services_ok)
+{
+	struct memory_map map;
+	bool ok = true;
+
+	if (EFI_ERROR(memory_snapshot(&map)))
+		return false;
+	/*
+	 * Piece by piece, as the map was read: the allocations made here
+	 * change the firmware's map, not this copy of it.
+	 */
+	for (uint64_t addr = start; ok && addr < end;) {
+		EFI_MEMORY_DESCRIPTOR *d = memory_find(&map, addr);
+		uint64_t piece_end;
+
+		if (!d) {
+			ok = false;
+			break;
+		}
+		piece_end = d->PhysicalStart + d->NumberOfPages * EFI_PAGE_SIZE;
+		if (piece_end > end)
+			piece_end = end;
+		if (d->Type == EfiConventionalMemory) {
+			if (c->count == MEMORY_CLAIM_PIECES ||
+			    !memory_alloc_at(addr, piece_end - addr,
+					     EfiLoaderCode)) {
+				ok = false;
+				break;
+			}
+			c->piece[c->count].addr = addr;
+			c->piece[c->count].bytes = piece_end - addr;
+			c->count++;
+		} else if (d->Type == EfiBootServicesCode ||
+			   d->Type == EfiBootServicesData) {
+			/*
+			 * Free once we exit, not before: nothing may be
+			 * written there now, and no page table we run on
+			 * may be in it.
+			 */
+			ok = boot_services_ok &&
+			     !(addr < now_end && now_start < piece_end) &&
+			     !memory_page_tables_in(addr, piece_end);
+		} else {
+			ok = false;
+		}
+		addr = piece_end;
+	}
+	memory_free_snapshot(&map);
+	if (!ok)
+		memory_unclaim(c);
+	return ok;
 }
 
 bool memory_prepare_map(struct loader *ld)
 {
 	struct memory_map *map = &ld->map;
+	UINTN alloc_bytes;
 	EFI_STATUS st;
 	uint64_t addr;
 
-	map->map_bytes = 0;
-	st = BS->GetMemoryMap(&map->map_bytes, NULL, &map->key,
-			      &map->desc_bytes, &map->desc_version);
-	if (st != EFI_BUFFER_TOO_SMALL) {
+	st = memory_size_map(map, &alloc_bytes);
+	if (EFI_ERROR(st)) {
 		console_printf("memory: cannot size the memory map: %s\n",
 			       console_status_name(st));
 		return false;
 	}
-	/*
-	 * One allocation for the map and, after it, the e820 scratch table
-	 * (one entry per descriptor). Pages, not pool: the kernel reads the
-	 * map through efi_info and must find it where we say. Below 4 GiB,
-	 * where a 32-bit kernel can reach it (it gives up EFI otherwise).
-	 */
-	map->buf_bytes = map->map_bytes + MEMORY_MAP_SLACK_DESCS *
-			 map->desc_bytes;
-	if (!memory_alloc_below(EFI_BELOW_4G, map->buf_bytes +
-				map->buf_bytes / map->desc_bytes *
-				sizeof(struct e820_entry), EfiLoaderData,
+	/* Below 4 GiB, where a 32-bit kernel can reach it too. */
+	if (!memory_alloc_below(EFI_BELOW_4G, alloc_bytes, EfiLoaderData,
 				&addr))
 		return false;
 	map->buf = (EFI_MEMORY_DESCRIPTOR *)addr;
+	ld->map_alloc_bytes = alloc_bytes;
 	return true;
 }
 
@@ -189,8 +333,7 @@ bool memory_prepare_map(struct loader *ld)
 static bool memory_fill_e820(struct loader *ld)
 {
 	struct memory_map *map = &ld->map;
-	struct e820_entry *e820 = (struct e820_entry *)((uint8_t *)map->buf +
-							map->buf_bytes);
+	struct e820_entry *e820 = memory_scratch_e820(map);
 	UINTN count = map->map_bytes / map->desc_bytes;
 	unsigned n;
 
@@ -198,7 +341,7 @@ static bool memory_fill_e820(struct loader *ld)
 		EFI_MEMORY_DESCRIPTOR *d = memory_desc(map, i);
 
 		e820[i].addr = d->PhysicalStart;
-		e820[i].size = d->NumberOfPages * EFI_PAGE_BYTES;
+		e820[i].size = d->NumberOfPages * EFI_PAGE_SIZE;
 		e820[i].type = memory_e820_type(d->Type);
 	}
 	n = e820_sanitize(e820, (unsigned)count);

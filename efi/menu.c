@@ -3,9 +3,11 @@
  * menu.c - /bzboot.cfg: read it from the boot volume, parse it with the
  * shared parser (common/config.c), and pick the entry to boot.
  *
- * Runs under boot services, in long mode. With "timeout 0" (the default)
- * the default entry boots at once. With a timeout, the entries are listed
- * and a digit picks one; Enter or the timeout boots the default.
+ * Runs under boot services, in long mode. With "timeout 0" (the default),
+ * or a single entry, the default entry boots at once. With a timeout, the
+ * entries are listed and a digit picks one; Enter or the timeout boots
+ * the default, other keys are ignored, as in stage2 (boot/stage2/main.c),
+ * whose words this menu uses too.
  */
 #include "loader.h"
 
@@ -37,7 +39,7 @@ bool menu_load_config(struct loader *ld)
 		file_close(fh);
 		return false;
 	}
-	ok = file_read(fh, CONFIG_PATH, 0, text, size);
+	ok = file_read(ld, &fh, CONFIG_PATH, 0, text, size);
 	file_close(fh);
 	if (ok) {
 		text[size] = '\0';
@@ -50,34 +52,45 @@ bool menu_load_config(struct loader *ld)
 				       config_strerror(err));
 		ok = err == CONFIG_OK;
 	}
+	/* The parser's promise, checked where an index is used. */
+	if (ok && (ld->cfg.entry_count == 0 ||
+		   ld->cfg.default_entry >= ld->cfg.entry_count)) {
+		console_printf("config: %s: no entry to boot\n", CONFIG_PATH);
+		ok = false;
+	}
+	if (ok && ld->cfg.trace)
+		ld->trace = true;
 	BS->FreePool(text);
 	return ok;
 }
 
-bool menu_choose_entry(struct loader *ld)
+unsigned menu_choose_entry(struct loader *ld)
 {
 	const struct config *cfg = &ld->cfg;
-	unsigned choice = cfg->default_entry;
+	unsigned pick = cfg->default_entry;
+	EFI_EVENT deadline;
+	int key;
 
-	if (cfg->entry_count == 0 || choice >= cfg->entry_count) {
-		console_printf("config: %s: no entry to boot\n", CONFIG_PATH);
-		return false;
+	if (cfg->timeout_s == 0 || cfg->entry_count == 1)
+		return pick;
+	for (unsigned i = 0; i < cfg->entry_count; i++)
+		console_printf("  %u) %s%s\n", i + 1, cfg->entry[i].name,
+			       i == pick ? " (default)" : "");
+	console_printf("bzboot: press 1-%u to choose, Enter to boot; "
+		       "booting the default in %u s\n", cfg->entry_count,
+		       cfg->timeout_s);
+	/* No timer, no wait: a menu must never hold the boot forever. */
+	deadline = console_deadline(cfg->timeout_s);
+	if (!deadline)
+		return pick;
+	while ((key = console_read_key(deadline)) >= 0) {
+		if (key >= '1' && key < '1' + (int)cfg->entry_count) {
+			pick = (unsigned)(key - '1');
+			break;
+		}
+		if (key == '\r' || key == '\n')
+			break;
 	}
-	if (cfg->timeout_s) {
-		int key;
-
-		for (unsigned i = 0; i < cfg->entry_count; i++)
-			console_printf("  %u  %s%s\n", i + 1,
-				       cfg->entry[i].name,
-				       i == choice ? " (default)" : "");
-		console_printf("bzboot: press 1-%u to choose, Enter to boot "
-			       "now; booting %s in %u s\n", cfg->entry_count,
-			       cfg->entry[choice].name, cfg->timeout_s);
-		key = console_read_key(cfg->timeout_s);
-		if (key >= '1' && key < '1' + (int)cfg->entry_count)
-			choice = (unsigned)(key - '1');
-	}
-	ld->entry = &cfg->entry[choice];
-	console_printf("bzboot: booting %s\n", ld->entry->name);
-	return true;
+	console_deadline_done(deadline);
+	return pick;
 }

@@ -41,7 +41,7 @@ void video_fill_screen_info(struct loader *ld)
 
 	st = BS->LocateProtocol(&GraphicsOutputProtocol, NULL, (void **)&gop);
 	if (EFI_ERROR(st) || !gop->Mode || !gop->Mode->Info) {
-		console_trace(ld, "no GOP, no frame buffer for the kernel\n");
+		console_trace(ld, "trace: framebuffer none (no GOP)\n");
 		return;
 	}
 	mode = gop->Mode->Info;
@@ -78,8 +78,8 @@ void video_fill_screen_info(struct loader *ld)
 			       si.rsvd_size;
 		break;
 	default:
-		console_trace(ld, "GOP mode has no frame buffer (pixel "
-			      "format %u)\n", (unsigned)mode->PixelFormat);
+		console_trace(ld, "trace: framebuffer none (GOP pixel format "
+			      "%u)\n", (unsigned)mode->PixelFormat);
 		return;
 	}
 
@@ -97,7 +97,8 @@ void video_fill_screen_info(struct loader *ld)
 	si.lfb_size = (uint32_t)si.lfb_linelength * si.lfb_height;
 	si.pages = 1;
 	ld->bp->screen_info = si;
-	console_trace(ld, "frame buffer %ux%u, %u bpp, %u bytes per line at "
-		      "0x%llx\n", si.lfb_width, si.lfb_height, si.lfb_depth,
-		      si.lfb_linelength, (unsigned long long)base);
+	console_trace(ld, "trace: framebuffer 0x%llx %ux%u depth %u "
+		      "linelength %u\n", (unsigned long long)base,
+		      si.lfb_width, si.lfb_height, si.lfb_depth,
+		      si.lfb_linelength);
 }
