@@ -353,6 +353,9 @@ static void out_value(struct out *o, const char *key, const char *value,
 			o->bad = true;
 	if (n == 0 || n >= max)
 		o->bad = true;
+	/* The parser drops blanks at either end: such a value reads back cut. */
+	else if (is_blank(value[0]) || is_blank(value[n - 1]))
+		o->bad = true;
 	out_str(o, "\t");
 	out_str(o, key);
 	out_str(o, " ");

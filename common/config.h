@@ -90,8 +90,9 @@ const char *config_strerror(enum config_error err);
  * Write into buf the text of a config with one entry, "linux", booted at
  * once: what mkdisk puts on a new disk. cmdline may be "" or NULL (no
  * cmdline line). Returns the length written (NUL excluded), or -1 when a
- * value is too long or not one line of text, there are too many initrds,
- * or buf is too small (CONFIG_TEXT_MAX always suffices).
+ * value is too long, not one line of text, or starts or ends with a blank
+ * (the parser would read it back without), there are too many initrds, or
+ * buf is too small (CONFIG_TEXT_MAX always suffices).
  */
 int config_format_single(char *buf, size_t size, const char *kernel,
 			 const char *const *initrds, unsigned initrd_count,

@@ -451,6 +451,7 @@ enum fat_error fat_opendir(struct fat_volume *vol, const struct fat_file *dir,
 struct lfn {
 	uint16_t name[LFN_MAX_ENTRIES * LFN_CHARS_PER_ENTRY];
 	unsigned expect;	/* LDIR_Ord of the next entry; 0: none */
+	unsigned units;		/* room in the entries: 13 per entry */
 	uint8_t chksum;
 	bool complete;
 };
@@ -470,6 +471,7 @@ static void lfn_add(struct lfn *l, const struct fat_lfn_entry *e)
 	/* The entry nearest the short entry has ord 1; the first has 0x40. */
 	if (e->ord & LDIR_LAST_LONG_ENTRY) {
 		l->expect = seq <= LFN_MAX_ENTRIES ? seq : 0;
+		l->units = l->expect * LFN_CHARS_PER_ENTRY;
 		l->chksum = e->chksum;
 	}
 	l->complete = false;
@@ -500,13 +502,18 @@ static uint8_t lfn_checksum(const uint8_t name[11])
 	return sum;
 }
 
-/* The long name as UTF-8 into out (FAT_NAME_MAX bytes); false if empty. */
+/*
+ * The long name as UTF-8 into out (FAT_NAME_MAX bytes); false if empty.
+ * A name that fills its entries has no NUL (the spec), so it ends where
+ * they do; units past FAT_LFN_MAX are ignored, a surrogate pair included,
+ * or 254 three-byte units and a pair would need one byte too many.
+ */
 static bool lfn_to_utf8(const struct lfn *l, char *out)
 {
-	const unsigned max = LFN_MAX_ENTRIES * LFN_CHARS_PER_ENTRY;
+	const unsigned max = l->units < FAT_LFN_MAX ? l->units : FAT_LFN_MAX;
 	unsigned i, n = 0;
 
-	for (i = 0; i < max && i < FAT_LFN_MAX; i++) {
+	for (i = 0; i < max; i++) {
 		uint32_t c = l->name[i];
 
 		if (c == 0x0000 || c == 0xffff)
