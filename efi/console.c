@@ -17,8 +17,9 @@
  * COM1, by port I/O, is used (the trace's last lines, or why the boot
  * stopped), and a key to reboot comes from COM1 too.
  */
-#include "loader.h"
 #include "fmt.h"
+#include "loader.h"
+#include "portio.h"
 #include "layout.h"
 
 /* 16550 UART registers, offsets from COM1_PORT. */
@@ -52,40 +53,27 @@
 static bool com1_direct;	/* write COM1 ourselves */
 static bool boot_services_gone;	/* after ExitBootServices */
 
-static inline void port_out8(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t port_in8(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
 /* Program COM1 for 115200 8N1, FIFOs on, no interrupts. */
 static bool com1_init(void)
 {
-	if (port_in8(COM1_PORT + UART_LSR) == UART_LSR_ABSENT)
+	if (inb(COM1_PORT + UART_LSR) == UART_LSR_ABSENT)
 		return false;
-	port_out8(COM1_PORT + UART_IER, 0);
-	port_out8(COM1_PORT + UART_LCR, UART_LCR_DLAB);
-	port_out8(COM1_PORT + UART_DLL, UART_DIVISOR_115200 & 0xff);
-	port_out8(COM1_PORT + UART_DLM, UART_DIVISOR_115200 >> 8);
-	port_out8(COM1_PORT + UART_LCR, UART_LCR_8N1);
-	port_out8(COM1_PORT + UART_FCR, UART_FCR_ENABLE);
-	port_out8(COM1_PORT + UART_MCR, UART_MCR_DTR_RTS);
+	outb(COM1_PORT + UART_IER, 0);
+	outb(COM1_PORT + UART_LCR, UART_LCR_DLAB);
+	outb(COM1_PORT + UART_DLL, UART_DIVISOR_115200 & 0xff);
+	outb(COM1_PORT + UART_DLM, UART_DIVISOR_115200 >> 8);
+	outb(COM1_PORT + UART_LCR, UART_LCR_8N1);
+	outb(COM1_PORT + UART_FCR, UART_FCR_ENABLE);
+	outb(COM1_PORT + UART_MCR, UART_MCR_DTR_RTS);
 	return true;
 }
 
 static void com1_putc(char c)
 {
 	for (unsigned i = 0; i < UART_TX_POLLS; i++)
-		if (port_in8(COM1_PORT + UART_LSR) & UART_LSR_THRE)
+		if (inb(COM1_PORT + UART_LSR) & UART_LSR_THRE)
 			break;
-	port_out8(COM1_PORT + UART_THR, (uint8_t)c);
+	outb(COM1_PORT + UART_THR, (uint8_t)c);
 }
 
 static void com1_write(const char *s)
@@ -316,9 +304,9 @@ void console_fatal(void)
 		console_read_key(NULL);
 	} else if (com1_direct) {
 		/* No ConIn any more: the key comes from COM1. */
-		while (!(port_in8(COM1_PORT + UART_LSR) & UART_LSR_DR))
+		while (!(inb(COM1_PORT + UART_LSR) & UART_LSR_DR))
 			__asm__ volatile("pause");
-		port_in8(COM1_PORT + UART_RBR);
+		inb(COM1_PORT + UART_RBR);
 	} else {
 		/* Neither keyboard nor serial line: stay here. */
 		for (;;)

@@ -15,6 +15,8 @@
 
 #include <stdint.h>
 
+#include "portio.h"
+
 #define EFLAGS_CF	(1u << 0)
 #define EFLAGS_ZF	(1u << 6)
 #define EFLAGS_IF	(1u << 9)
@@ -59,20 +61,6 @@ static inline uint16_t rm_seg(uint32_t addr)
 static inline uint16_t rm_off(uint32_t addr)
 {
 	return (uint16_t)(addr & 0xf);
-}
-
-/* Port I/O. */
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
 }
 
 #endif /* BOOT_STAGE2_BIOS_H */

@@ -687,30 +687,6 @@ one() {
     result "$name"
 }
 
-# run NAME FUNCTION ARGS...: one case, when NAME matches the patterns.
-run() {
-    local name=$1 fn=$2 p match=0
-    shift 2
-    if [ ${#patterns[@]} -eq 0 ]; then
-        match=1
-    else
-        for p in "${patterns[@]}"; do
-            # shellcheck disable=SC2053 # patterns are globs
-            [[ $name == $p ]] && match=1
-        done
-    fi
-    [ "$match" -eq 1 ] || return 0
-    if [ "$list_only" -eq 1 ]; then
-        echo "$name"
-        return 0
-    fi
-    if "$fn" "$name" "$@"; then
-        passed=$((passed + 1))
-        return 0
-    fi
-    failed=$((failed + 1))
-    return 1
-}
 
 if [ "$list_only" -eq 0 ]; then
     lib_need "$QEMU" qemu-system-x86

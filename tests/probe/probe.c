@@ -24,6 +24,7 @@
 
 #include "fmt.h"
 #include "linux_boot.h"
+#include "portio.h"
 #include "probe.h"
 
 #define SZ_1M			0x100000ull
@@ -103,19 +104,6 @@ void *memcpy(void *dst, const void *src, size_t n)
 	while (n--)
 		*d++ = *s++;
 	return dst;
-}
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
 }
 
 static const volatile uint8_t *phys(uint64_t addr)

@@ -267,31 +267,6 @@ expect_negative() {
     echo "PASS: $name"
 }
 
-# run NAME FUNCTION ARGS...: one case, FUNCTION NAME ARGS..., when NAME
-# matches the patterns; counts its result.
-run() {
-    local name=$1 fn=$2 p match=0
-    shift 2
-    if [ ${#patterns[@]} -eq 0 ]; then
-        match=1
-    else
-        for p in "${patterns[@]}"; do
-            # shellcheck disable=SC2053
-            [[ $name == $p ]] && match=1
-        done
-    fi
-    [ "$match" -eq 1 ] || return 0
-    if [ "$list_only" -eq 1 ]; then
-        echo "$name"
-        return 0
-    fi
-    if "$fn" "$name" "$@"; then
-        passed=$((passed + 1))
-        return 0
-    fi
-    failed=$((failed + 1))
-    return 1
-}
 
 [ "$list_only" -eq 1 ] ||
     echo "boot tests: token $TOKEN, $MEM_MB MiB, logs in $QEMU_LOG_DIR"

@@ -289,3 +289,31 @@ log_last_line() {
         cut -c 1-100)
     [ -z "$line" ] || echo "; last line: \"$line\""
 }
+
+# run NAME FUNCTION ARGS...: one case of a suite, FUNCTION NAME ARGS...,
+# when NAME matches one of the globs in the array `patterns` (all when it
+# is empty); with list_only=1 it only prints NAME. Counts the result in
+# the caller's `passed` and `failed`.
+run() {
+    local name=$1 fn=$2 p match=0
+    shift 2
+    if [ ${#patterns[@]} -eq 0 ]; then
+        match=1
+    else
+        for p in "${patterns[@]}"; do
+            # shellcheck disable=SC2053 # patterns are globs
+            [[ $name == $p ]] && match=1
+        done
+    fi
+    [ "$match" -eq 1 ] || return 0
+    if [ "$list_only" -eq 1 ]; then
+        echo "$name"
+        return 0
+    fi
+    if "$fn" "$name" "$@"; then
+        passed=$((passed + 1))
+        return 0
+    fi
+    failed=$((failed + 1))
+    return 1
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * portio.h - x86 port I/O, for the code that talks to hardware directly:
+ * COM1 in stage2 and in the EFI loader (after ExitBootServices), the A20
+ * gate and the keyboard controller in stage2, and the probe kernel's
+ * report and exit.
+ */
+#ifndef COMMON_PORTIO_H
+#define COMMON_PORTIO_H
+
+#include <stdint.h>
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+#endif /* COMMON_PORTIO_H */
