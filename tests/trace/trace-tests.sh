@@ -132,6 +132,22 @@ same bios-jump-sp "$(tr_kv 'jump 16-bit' sp)" "$(probe sp)"
 same bios-setup-segment "$(( $(tr_word setup 3) >> 4 ))" "$(probe x)"
 check_e820 bios
 
+# -nographic: SeaBIOS then copies what goes through INT 10h to COM1; our
+# own lines must still arrive once each and whole (stage2 writes the screen
+# without INT 10h for this reason).
+log=$work/nographic.log
+timeout 30 qemu-system-x86_64 -m 512 -drive "file=$img,format=raw,if=ide" \
+	-nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	< /dev/null 2>/dev/null | tr -d '\r' > "$log"
+n=$(grep -c '^bzboot stage2: BIOS boot from drive 0x80$' "$log")
+m=$(grep -c '^bzboot: starting Linux$' "$log")
+if [ "$n" -eq 1 ] && [ "$m" -eq 1 ]; then
+	pass "bios-nographic-serial-once"
+else
+	fail "bios-nographic-serial-once" \
+		"banner seen $n times, start line $m times, whole and alone on a line (log $log)"
+fi
+
 # OVMF: BOOTX64.EFI and the 64-bit entry.
 log=$work/uefi.log
 timeout 120 qemu-system-x86_64 -m 512 -bios "$OVMF_BIOS" \
