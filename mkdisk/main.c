@@ -414,6 +414,12 @@ static void check_cmdline(const char *cmdline, const char *kernel,
 				   "byte %zu; the config holds it on one line",
 				   c, i);
 	}
+	/* The config file keeps a value without its outer blanks. */
+	if (len && (cmdline[0] == ' ' || cmdline[0] == '\t' ||
+		    cmdline[len - 1] == ' ' || cmdline[len - 1] == '\t'))
+		mkdisk_die("--cmdline: starts or ends with a blank, which "
+			   "/bzboot.cfg cannot keep; the kernel ignores them: "
+			   "leave them out");
 	if (!bzimage_cmdline_fits(info, len))
 		mkdisk_die("%s: the command line is %zu bytes, the kernel "
 			   "takes at most %u (cmdline_size)", kernel, len,

@@ -441,6 +441,12 @@ expect_refusal "empty initrd" "initrd-empty: .*empty" \
     "$out" -o "$out" --kernel "$kernel" --initrd "$work/initrd-empty" \
     --cmdline x
 
+# Blanks around the command line: /bzboot.cfg trims a value's outer blanks.
+expect_refusal "cmdline with a leading blank" "--cmdline: starts or ends with a blank" \
+    "$out" -o "$out" --kernel "$kernel" --cmdline " quiet"
+expect_refusal "cmdline with a trailing blank" "--cmdline: starts or ends with a blank" \
+    "$out" -o "$out" --kernel "$kernel" --cmdline "quiet "
+
 # One initrd more than the config takes (CONFIG_MAX_INITRDS, config.h).
 max_initrds=$(header_value config.h CONFIG_MAX_INITRDS) || exit 1
 many=()
