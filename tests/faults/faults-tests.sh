@@ -87,15 +87,7 @@ CMDLINE="console=ttyS0,115200 bzfaults"
 # A loader waiting for a key says so on a line of its own.
 PROMPT_RE='^bzboot: .*[Pp]ress .*key'
 
-patterns=()
-list_only=0
-for arg in "$@"; do
-    case $arg in
-    --list) list_only=1 ;;
-    -h | --help) sed -n '4,5p' "${BASH_SOURCE[0]}" | sed 's/^# //'; exit 0 ;;
-    *) patterns+=("$arg") ;;
-    esac
-done
+parse_case_args "$@"
 
 passed=0
 failed=0

@@ -48,15 +48,7 @@ MEM_KB_MIN=$((MEM_KB_MAX * 97 / 100))
 TOKEN=$(token_new)
 CMDLINE="panic=-1 bztoken=$TOKEN console=ttyS0,115200"
 
-patterns=()
-list_only=0
-for arg in "$@"; do
-    case $arg in
-    --list) list_only=1 ;;
-    -h | --help) sed -n '4,5p' "${BASH_SOURCE[0]}" | sed 's/^# //'; exit 0 ;;
-    *) patterns+=("$arg") ;;
-    esac
-done
+parse_case_args "$@"
 
 mkdir -p "$dir" "$QEMU_LOG_DIR"
 lib_need "$QEMU" qemu-system-x86
@@ -82,16 +74,6 @@ prepare() {
         fi
     fi
     [ -n "${VALUE[$key]+set}" ]
-}
-
-# newer OUT INPUT...: true when OUT exists and is newer than every INPUT.
-newer() {
-    local out=$1 f
-    shift
-    [ -e "$out" ] || return 1
-    for f in "$@"; do
-        [ "$out" -nt "$f" ] || return 1
-    done
 }
 
 # make_initrd NAME MKINITRAMFS-ARGS...: $dir/NAME, made by mkinitramfs.sh

@@ -317,3 +317,29 @@ run() {
     failed=$((failed + 1))
     return 1
 }
+
+# parse_case_args ARGS...: a suite's command line: --list sets list_only,
+# -h/--help prints the suite's lines 4-5 and exits, anything else is a
+# case-name glob for run() (the array `patterns`).
+parse_case_args() {
+    local arg
+    patterns=()
+    list_only=0
+    for arg in "$@"; do
+        case $arg in
+        --list) list_only=1 ;;
+        -h | --help) sed -n '4,5p' "$0" | sed 's/^# //'; exit 0 ;;
+        *) patterns+=("$arg") ;;
+        esac
+    done
+}
+
+# newer OUT INPUT...: true when OUT exists and is newer than every INPUT.
+newer() {
+    local out=$1 f
+    shift
+    [ -e "$out" ] || return 1
+    for f in "$@"; do
+        [ "$out" -nt "$f" ] || return 1
+    done
+}
