@@ -29,8 +29,11 @@
 #include <stdint.h>
 
 #define FAT_SECTOR_SIZE		512
-/* FAT sectors read in one disk call when a FAT sector is not cached. */
-#define FAT_CACHE_SECTORS	16
+/*
+ * FAT sectors read in one disk call when a FAT sector is not cached: 24 KiB
+ * covers 6144 FAT32 clusters per read, and fits stage2's .bss.
+ */
+#define FAT_CACHE_SECTORS	48
 #define FAT_DIRENT_SIZE		32
 /* Longest long file name: 255 UTF-16 units, at most 3 UTF-8 bytes each. */
 #define FAT_LFN_MAX		255
@@ -82,7 +85,7 @@ enum fat_type {
 	FAT_TYPE_32 = 32,
 };
 
-/* One mounted FAT file system; the caller owns the memory (~8.7 KiB). */
+/* One mounted FAT file system; the caller owns the memory (~25 KiB, most of it the FAT cache). */
 struct fat_volume {
 	struct fat_disk disk;
 	uint64_t part_lba;		/* partition start, absolute */
