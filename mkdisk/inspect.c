@@ -30,7 +30,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -270,18 +269,8 @@ struct inspect_file {
 };
 
 
-static void __attribute__((format(printf, 1, 2), noreturn))
-inspect_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("mkdisk: error: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\n" INSPECT_USAGE_LINE "\n", stderr);
-	exit(2);
-}
+#define inspect_usage_error(...) \
+	mkdisk_usage_error(INSPECT_USAGE_LINE, __VA_ARGS__)
 
 static void inspect_print_help(void)
 {

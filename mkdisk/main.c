@@ -199,8 +199,7 @@ static void print_help(void)
 	       PARTITION_START_LBA, CONFIG_MAX_INITRDS, MKDISK_MIN_SIZE_MIB);
 }
 
-static void __attribute__((format(printf, 1, 2), noreturn))
-usage_error(const char *fmt, ...)
+void mkdisk_usage_error(const char *usage_line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -208,9 +207,11 @@ usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\n" USAGE_LINE "\n", stderr);
+	fprintf(stderr, "\n%s\n", usage_line);
 	exit(2);
 }
+
+#define usage_error(...) mkdisk_usage_error(USAGE_LINE, __VA_ARGS__)
 
 static uint64_t parse_size_mib(const char *arg)
 {

@@ -68,6 +68,9 @@ struct fat32_plan {
  */
 void mkdisk_die(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
+/* Bad usage: "mkdisk: error: ..." and the usage line on stderr, exit 2. */
+void mkdisk_usage_error(const char *usage_line, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
 
 /* The child process running now (0 if none): a signal stops it too. */
 void mkdisk_set_child(int pid);
