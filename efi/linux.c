@@ -31,39 +31,18 @@ static size_t str_len(const char *s)
 }
 
 /*
- * boot.rst "init_size": the kernel runtime start, where the decompressor
- * works on init_size bytes, is align_up(load_address, kernel_alignment)
- * for a relocatable kernel and pref_address otherwise. The decompressor
- * (arch/x86/boot/compressed/head_64.S and head_32.S) also never runs below
- * LOAD_PHYSICAL_ADDR, which is what such kernels put in pref_address: a
- * relocatable kernel loaded at 1 MiB runs from 16 MiB.
- */
-static uint64_t linux_runtime_start(const struct bzimage_info *info,
-				    uint64_t load_addr)
-{
-	uint64_t start = load_addr;
-
-	if (!info->relocatable)
-		return info->pref_address;
-	if (info->kernel_alignment)
-		start = align_up(start, info->kernel_alignment);
-	if (start < info->pref_address)
-		start = info->pref_address;
-	return start;
-}
-
-/*
  * Try to put the kernel at addr. Two ranges must be the kernel's: what it
  * uses from where it is loaded, [addr, + kernel_span), and where its
- * decompressor runs, [runtime start, + init_size); they are the same range
- * unless the kernel moves itself. The file itself, written now, must be in
- * free memory. A non-relocatable kernel has no other place to go, so its
- * ranges may also take boot services memory, which is free once we exit.
+ * decompressor runs, [bzimage_runtime_start(), + init_size); they are the
+ * same range unless the kernel moves itself. The file itself, written now,
+ * must be in free memory. A non-relocatable kernel has no other place to
+ * go, so its ranges may also take boot services memory, which is free once
+ * we exit.
  */
 static bool linux_try_kernel_at(struct loader *ld, uint64_t addr)
 {
 	const struct bzimage_info *info = &ld->info;
-	uint64_t run = linux_runtime_start(info, addr);
+	uint64_t run = bzimage_runtime_start(info, addr);
 	uint64_t file_end = addr + align_up(info->kernel_bytes, EFI_PAGE_SIZE);
 	uint64_t end = align_up(addr + bzimage_kernel_span(info),
 				EFI_PAGE_SIZE);

@@ -854,28 +854,6 @@ static void inspect_examine(struct inspect_file *f, const struct options *o)
 	}
 }
 
-/*
- * boot.rst "init_size": the kernel runtime start, where the decompressor
- * unpacks into init_size bytes, is align_up(load address,
- * kernel_alignment) for a relocatable kernel and pref_address otherwise.
- * The decompressor (arch/x86/boot/compressed/head_*.S) never runs below
- * LOAD_PHYSICAL_ADDR either, which is what such kernels put in
- * pref_address. efi/linux.c reserves this range for the kernel as well.
- */
-static uint64_t runtime_start(const struct bzimage_info *info,
-			      uint64_t load_addr)
-{
-	uint64_t start = load_addr, align = info->kernel_alignment;
-
-	if (!info->relocatable)
-		return info->pref_address;
-	if (align && !(align & (align - 1)))
-		start = (start + align - 1) & ~(align - 1);
-	if (start < info->pref_address)
-		start = info->pref_address;
-	return start;
-}
-
 static void e820_add(struct bios_plan *p, uint64_t addr, uint64_t size,
 		     uint32_t type)
 {
@@ -927,7 +905,7 @@ static void plan_bios(const struct inspect_file *f, const struct options *o,
 	p->kernel_end = BZIMAGE_LOAD_ADDR + bzimage_kernel_span(info);
 	p->kernel_fits = map_has_ram(p, BZIMAGE_LOAD_ADDR,
 				     bzimage_kernel_span(info));
-	p->run_start = runtime_start(info, BZIMAGE_LOAD_ADDR);
+	p->run_start = bzimage_runtime_start(info, BZIMAGE_LOAD_ADDR);
 	p->run_end = p->run_start + info->init_size;
 	p->run_fits = !info->init_size ||
 		      map_has_ram(p, p->run_start, info->init_size);
@@ -1624,7 +1602,7 @@ static void text_print_uefi(const struct inspect_file *f)
 {
 	const struct bzimage_info *info = &f->info;
 	bool k64 = info->xloadflags & XLF_KERNEL_64;
-	uint64_t run = runtime_start(info, info->code32_start);
+	uint64_t run = bzimage_runtime_start(info, info->code32_start);
 
 	printf("\nUEFI: BOOTX64.EFI and the %s boot protocol (addresses "
 	       "depend on the firmware's free memory):\n",
@@ -1988,7 +1966,7 @@ static void json_uefi(struct json *j, const struct inspect_file *f)
 {
 	const struct bzimage_info *info = &f->info;
 	bool k64 = info->xloadflags & XLF_KERNEL_64;
-	uint64_t run = runtime_start(info, info->code32_start);
+	uint64_t run = bzimage_runtime_start(info, info->code32_start);
 
 	json_open(j, "uefi", '{');
 	json_string(j, "protocol", k64 ? "64-bit" : "32-bit");
