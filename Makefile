@@ -33,7 +33,7 @@ STAGE2_CFLAGS := $(COMMON_CFLAGS) -m32 -march=i686 -Os -g -ffreestanding \
 	-fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-mno-sse -mno-mmx -mgeneral-regs-only
 EFI_INC := /usr/include/efi
-EFI_CFLAGS := $(COMMON_CFLAGS) -O2 -ffreestanding -fpic -fshort-wchar \
+EFI_CFLAGS := $(COMMON_CFLAGS) -O2 -g -ffreestanding -fpic -fshort-wchar \
 	-mno-red-zone -mno-sse -mno-mmx -fno-stack-protector \
 	-fno-strict-aliasing -DGNU_EFI_USE_MS_ABI -DEFI_FUNCTION_WRAPPER \
 	-I$(EFI_INC) -I$(EFI_INC)/x86_64 -I$(EFI_INC)/protocol
@@ -77,14 +77,16 @@ QEMU ?= qemu-system-x86_64
 run: disk.img
 	$(QEMU) -m 512 -hda $(DISK) -serial mon:stdio -no-reboot
 
-# QEMU stopped at the first instruction, gdb attached with stage2's
-# symbols and breakpoints up to the hand-over (boot/stage2/debug.gdb).
-debug: disk.img $(STAGE2_ELF)
+# QEMU with a gdb stub and gdb attached with the loader's symbols
+# (tests/debug/gdb-session.sh). FIRMWARE=bios: stopped at the reset vector,
+# stage2's symbols, breakpoints up to the hand-over (boot/stage2/debug.gdb).
+# FIRMWARE=uefi: OVMF, BOOTX64.EFI's symbols where the firmware put it
+# (efi/debug.py). With the probe kernel as KERNEL, its symbols too.
+FIRMWARE ?= bios
+debug: disk.img $(STAGE2_ELF) $(EFI_BIN)
 	$(call need,gdb,gdb)
-	@echo "  serial output: $(BUILD)/debug-serial.log"
-	$(Q)$(QEMU) -m 512 -hda $(DISK) -s -S -no-reboot -display none \
-		-serial file:$(BUILD)/debug-serial.log & qemu=$$!; \
-		gdb -q -x boot/stage2/debug.gdb; kill $$qemu 2>/dev/null; true
+	$(Q)BUILD=$(BUILD) QEMU=$(QEMU) bash tests/debug/gdb-session.sh \
+		$(FIRMWARE) $(DISK)
 
 deps:
 	bash .ci/deps.sh

@@ -20,7 +20,8 @@ static const char *const config_error_text[CONFIG_ERR_COUNT] = {
 	[CONFIG_ERR_OUTSIDE_ENTRY] =
 		"kernel, initrd or cmdline outside an entry",
 	[CONFIG_ERR_GLOBAL_IN_ENTRY] =
-		"default, timeout and trace go before the first entry",
+		"global keys (default, timeout, trace, gdb) go before the "
+		"first entry",
 	[CONFIG_ERR_TOO_MANY_ENTRIES] =
 		"too many entries (at most " STR(CONFIG_MAX_ENTRIES) ")",
 	[CONFIG_ERR_TOO_MANY_INITRDS] =
@@ -122,13 +123,28 @@ static enum config_error parse_timeout(struct span a, unsigned *out)
 	return CONFIG_OK;
 }
 
+/* A global on/off key: at most once. */
+static enum config_error parse_on_off(struct span a, bool *seen, bool *out)
+{
+	if (*seen)
+		return CONFIG_ERR_DUPLICATE_KEY;
+	*seen = true;
+	if (span_is(a, "on"))
+		*out = true;
+	else if (span_is(a, "off"))
+		*out = false;
+	else
+		return CONFIG_ERR_BAD_ON_OFF;
+	return CONFIG_OK;
+}
+
 /* What the parser carries from line to line. */
 struct parser {
 	struct config *cfg;
 	struct config_entry *entry;	/* the open entry, or NULL */
 	unsigned entry_line;
 	bool has_kernel, has_cmdline;
-	bool has_default, has_timeout, has_trace;
+	bool has_default, has_timeout, has_trace, has_gdb;
 	char default_name[CONFIG_NAME_MAX];
 	unsigned default_line;
 };
@@ -204,7 +220,8 @@ static enum config_error parser_line(struct parser *p, struct span l,
 	entry_key = span_is(key, "kernel") || span_is(key, "initrd") ||
 		    span_is(key, "cmdline");
 	if (!entry_key && !span_is(key, "entry") && !span_is(key, "default") &&
-	    !span_is(key, "timeout") && !span_is(key, "trace"))
+	    !span_is(key, "timeout") && !span_is(key, "trace") &&
+	    !span_is(key, "gdb"))
 		return CONFIG_ERR_UNKNOWN_KEY;
 	if (entry_key && !e)
 		return CONFIG_ERR_OUTSIDE_ENTRY;
@@ -249,16 +266,10 @@ static enum config_error parser_line(struct parser *p, struct span l,
 			return CONFIG_ERR_DUPLICATE_KEY;
 		p->has_timeout = true;
 		return parse_timeout(arg, &p->cfg->timeout_s);
-	} else {
-		if (p->has_trace)
-			return CONFIG_ERR_DUPLICATE_KEY;
-		p->has_trace = true;
-		if (span_is(arg, "on"))
-			p->cfg->trace = true;
-		else if (span_is(arg, "off"))
-			p->cfg->trace = false;
-		else
-			return CONFIG_ERR_BAD_ON_OFF;
+	} else if (span_is(key, "trace")) {
+		return parse_on_off(arg, &p->has_trace, &p->cfg->trace);
+	} else if (span_is(key, "gdb")) {
+		return parse_on_off(arg, &p->has_gdb, &p->cfg->gdb);
 	}
 	return CONFIG_OK;
 }
@@ -275,6 +286,7 @@ enum config_error config_parse(const char *text, size_t len,
 	cfg->default_entry = 0;
 	cfg->timeout_s = 0;
 	cfg->trace = false;
+	cfg->gdb = false;
 	*line = 0;
 
 	/* A UTF-8 byte order mark, as some Windows editors write. */

@@ -11,13 +11,15 @@
  *	default linux		entry to boot (else the first)
  *	timeout 0		seconds to wait for a key; 0 boots at once
  *	trace off		on: print every step with its addresses
+ *	gdb off			on: the EFI loader waits for a debugger
+ *				(make debug FIRMWARE=uefi; stage2 ignores it)
  *	entry linux		starts an entry; a one-word name
  *		kernel /boot/vmlinuz
  *		initrd /boot/initrd-1.img	repeatable; loaded in order
  *		cmdline console=ttyS0,115200 quiet
  *
  * Keywords are lower case and may be indented with spaces or tabs. The
- * global keys (default, timeout, trace) come before the first entry; each
+ * global keys (default, timeout, trace, gdb) come before the first entry; each
  * appears at most once. kernel, initrd and cmdline take the rest of the line
  * verbatim (a path may hold spaces, a command line anything), without its
  * leading and trailing blanks. Lines end in LF or CRLF, the last one may
@@ -54,6 +56,7 @@ struct config {
 	unsigned default_entry;			/* index into entry[] */
 	unsigned timeout_s;
 	bool trace;
+	bool gdb;				/* wait for gdb (EFI) */
 };
 
 enum config_error {
@@ -63,7 +66,7 @@ enum config_error {
 	CONFIG_ERR_MISSING_ARGUMENT,	/* keyword with nothing after it */
 	CONFIG_ERR_EXTRA_ARGUMENT,	/* a one-word key given more words */
 	CONFIG_ERR_OUTSIDE_ENTRY,	/* kernel/initrd/cmdline first */
-	CONFIG_ERR_GLOBAL_IN_ENTRY,	/* default/timeout/trace late */
+	CONFIG_ERR_GLOBAL_IN_ENTRY,	/* a global key after an entry */
 	CONFIG_ERR_TOO_MANY_ENTRIES,	/* more than CONFIG_MAX_ENTRIES */
 	CONFIG_ERR_TOO_MANY_INITRDS,	/* more than CONFIG_MAX_INITRDS */
 	CONFIG_ERR_TOO_LONG,		/* value longer than its buffer */
@@ -73,7 +76,7 @@ enum config_error {
 	CONFIG_ERR_NO_ENTRIES,		/* no entry at all */
 	CONFIG_ERR_BAD_DEFAULT,		/* default names no entry */
 	CONFIG_ERR_BAD_NUMBER,		/* timeout not a number in range */
-	CONFIG_ERR_BAD_ON_OFF,		/* trace neither on nor off */
+	CONFIG_ERR_BAD_ON_OFF,		/* trace/gdb neither on nor off */
 	CONFIG_ERR_COUNT
 };
 

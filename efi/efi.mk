@@ -66,7 +66,7 @@ $(BUILD)/efi/handover.o: efi/handover.asm $(BUILD)/efi/linux_boot.inc
 	$(call need,$(NASM),nasm)
 	$(quiet) NASM $@
 	@mkdir -p $(@D)
-	$(Q)$(NASM) $(NASMFLAGS) -f elf64 -MD $(@:.o=.d) -MP $< -o $@
+	$(Q)$(NASM) $(NASMFLAGS) -f elf64 -g -F dwarf -MD $(@:.o=.d) -MP $< -o $@
 
 $(EFI_CRT0) $(EFI_LDS):
 	@echo "$@ not found: install the Debian package gnu-efi" \

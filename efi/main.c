@@ -83,6 +83,34 @@ static void boot_entries(struct loader *ld, unsigned first)
 	console_printf("bzboot: no entry could be booted\n");
 }
 
+/*
+ * "gdb on" in the config: say where the firmware put this image, then
+ * wait until a debugger clears bzboot_gdb_wait. The firmware picks the
+ * address at each boot, so gdb cannot know it in advance: `make debug
+ * FIRMWARE=uefi` (efi/debug.py) reads this line from the serial log,
+ * loads build/efi/BOOTX64.so's symbols at that base, clears the flag and
+ * sets its breakpoints.
+ */
+volatile int bzboot_gdb_wait = 1;
+
+static void gdb_wait(struct loader *ld)
+{
+	EFI_LOADED_IMAGE *li;
+
+	if (EFI_ERROR(BS->HandleProtocol(ld->image, &LoadedImageProtocol,
+					 (void **)&li))) {
+		console_printf("bzboot: gdb: no LoadedImage protocol, so no "
+			       "image base to give; not waiting\n");
+		return;
+	}
+	console_printf("bzboot: gdb: image base 0x%llx; waiting for gdb to "
+		       "set bzboot_gdb_wait = 0\n",
+		       (unsigned long long)(uintptr_t)li->ImageBase);
+	while (bzboot_gdb_wait)
+		BS->Stall(1000);
+	console_printf("bzboot: gdb: going on\n");
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 
 /* Called by gnu-efi's crt0 (_start), after it has relocated us. */
@@ -124,6 +152,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	/* /bzboot.cfg, through the shared parser. */
 	if (!menu_load_config(ld))
 		console_fatal();
+	if (ld->cfg.gdb)
+		gdb_wait(ld);
 
 	/*
 	 * The default entry, or the one picked before the timeout; then the

@@ -11,7 +11,7 @@
 include $(sort $(wildcard tests/*/*.mk))
 
 # Which suites `make test` runs; `make test SUITES=unit` picks some.
-SUITES ?= unit mkdisk probe trace qemu faults fuzz
+SUITES ?= unit mkdisk probe trace debug qemu faults fuzz
 
 test: all $(UNIT_TESTS) $(TEST_PREREQS)
 	$(Q)UNIT_TESTS="$(UNIT_TESTS)" BUILD="$(BUILD)" \

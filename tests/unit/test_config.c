@@ -103,8 +103,13 @@ static void test_features(void)
 	CHECK(err == CONFIG_OK && cfg->entry_count == 2 &&
 	      cfg->default_entry == 1 && cfg->timeout_s == 5 && cfg->trace,
 	      "default picks the second entry; timeout 5; trace on");
+	CHECK(!cfg->gdb, "gdb off when not given");
 	CHECK_STREQ(cfg->entry[0].cmdline, "",
 		    "entry without cmdline has an empty one");
+	err = parse("gdb on\nentry a\nkernel /a\n", &line);
+	CHECK(err == CONFIG_OK && cfg->gdb && !cfg->trace, "gdb on");
+	err = parse("gdb off\ntrace on\nentry a\nkernel /a\n", &line);
+	CHECK(err == CONFIG_OK && !cfg->gdb && cfg->trace, "gdb off");
 	CHECK_EQ(cfg->entry[0].initrd_count, 0, "entry without initrd");
 
 	err = parse("entry a\nkernel /a\nentry b\nkernel /b\n", &line);
@@ -324,6 +329,13 @@ static void test_errors(void)
 		     CONFIG_ERR_DUPLICATE_KEY, 2);
 	EXPECT_ERROR("trace twice", "trace on\n#\ntrace off\n",
 		     CONFIG_ERR_DUPLICATE_KEY, 3);
+	EXPECT_ERROR("gdb twice", "gdb off\ngdb off\n",
+		     CONFIG_ERR_DUPLICATE_KEY, 2);
+	EXPECT_ERROR("gdb inside an entry", "entry a\nkernel /k\ngdb on\n",
+		     CONFIG_ERR_GLOBAL_IN_ENTRY, 3);
+	EXPECT_ERROR("gdb yes", "gdb yes\n", CONFIG_ERR_BAD_ON_OFF, 1);
+	EXPECT_ERROR("gdb without argument", "gdb\n",
+		     CONFIG_ERR_MISSING_ARGUMENT, 1);
 	EXPECT_ERROR("two entries with one name",
 		     "entry a\nkernel /k\nentry b\nkernel /k\nentry a\n",
 		     CONFIG_ERR_DUPLICATE_ENTRY, 5);
