@@ -180,9 +180,27 @@ static enum fat_error volume_read_sector(struct fat_volume *vol, uint64_t lba)
 	return FAT_OK;
 }
 
-/* One byte of the FAT, through the cache. */
-static enum fat_error fat_cache_byte(struct fat_volume *vol, uint32_t offset,
-				     uint8_t *out)
+/* Load the FAT cache with FAT sectors from sector on (cache miss). */
+static enum fat_error fat_cache_fill(struct fat_volume *vol, uint32_t sector)
+{
+	uint32_t count = vol->fat_sectors - sector;
+	enum fat_error err;
+
+	if (count > FAT_CACHE_SECTORS)
+		count = FAT_CACHE_SECTORS;
+	vol->fat_cache_count = 0;
+	err = volume_read(vol, (uint64_t)vol->fat_lba + sector, count,
+			  vol->fat_cache);
+	if (err)
+		return err;
+	vol->fat_cache_first = sector;
+	vol->fat_cache_count = count;
+	return FAT_OK;
+}
+
+/* Byte offset of the FAT, through the cache: where it is in vol->fat_cache. */
+static enum fat_error fat_cache_at(struct fat_volume *vol, uint32_t offset,
+				   const uint8_t **p)
 {
 	uint32_t sector = offset / FAT_SECTOR_SIZE;
 	enum fat_error err;
@@ -191,75 +209,62 @@ static enum fat_error fat_cache_byte(struct fat_volume *vol, uint32_t offset,
 		return FAT_ERR_BAD_CLUSTER;
 	/* Unsigned: also a miss when sector is below fat_cache_first. */
 	if (sector - vol->fat_cache_first >= vol->fat_cache_count) {
-		uint32_t count = vol->fat_sectors - sector;
-
-		if (count > FAT_CACHE_SECTORS)
-			count = FAT_CACHE_SECTORS;
-		vol->fat_cache_count = 0;
-		err = volume_read(vol, (uint64_t)vol->fat_lba + sector, count,
-				  vol->fat_cache);
+		err = fat_cache_fill(vol, sector);
 		if (err)
 			return err;
-		vol->fat_cache_first = sector;
-		vol->fat_cache_count = count;
 	}
-	sector -= vol->fat_cache_first;
-	*out = vol->fat_cache[sector * FAT_SECTOR_SIZE +
-			      offset % FAT_SECTOR_SIZE];
+	*p = vol->fat_cache + (offset - vol->fat_cache_first * FAT_SECTOR_SIZE);
 	return FAT_OK;
 }
 
-/* The FAT entry of cluster: the next cluster, or a mark. */
+/*
+ * The FAT entry of cluster: the next cluster, or a mark. A FAT16 or FAT32
+ * entry is 2- or 4-byte aligned, so it never straddles a sector and is read
+ * whole; a FAT12 entry (1.5 bytes) may, so it is read a byte at a time.
+ */
 static enum fat_error fat_entry(struct fat_volume *vol, uint32_t cluster,
 				uint32_t *value)
 {
-	uint8_t b[4] = { 0, 0, 0, 0 };
+	const uint8_t *p;
 	uint32_t offset;
-	unsigned size, i;
+	uint8_t b[2];
+	unsigned i;
 	enum fat_error err;
 
 	switch (vol->type) {
-	case FAT_TYPE_12:
-		/* 12 bits per entry: 3 bytes hold two entries. */
-		offset = cluster + (cluster >> 1);
-		size = 2;
-		break;
-	case FAT_TYPE_16:
-		offset = cluster << 1;
-		size = 2;
-		break;
-	default:
-		offset = cluster << 2;
-		size = 4;
-		break;
-	}
-	for (i = 0; i < size; i++) {
-		err = fat_cache_byte(vol, offset + i, &b[i]);
+	case FAT_TYPE_32:
+		err = fat_cache_at(vol, cluster << 2, &p);
 		if (err)
 			return err;
-	}
-	*value = b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-		 (uint32_t)b[3] << 24;
-	if (vol->type == FAT_TYPE_12)
+		/* The top 4 bits are reserved. */
+		*value = (p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+			  (uint32_t)p[3] << 24) & FAT32_ENTRY_MASK;
+		return FAT_OK;
+	case FAT_TYPE_16:
+		err = fat_cache_at(vol, cluster << 1, &p);
+		if (err)
+			return err;
+		*value = p[0] | (uint32_t)p[1] << 8;
+		return FAT_OK;
+	default:
+		/* 12 bits per entry: 3 bytes hold two entries. */
+		offset = cluster + (cluster >> 1);
+		for (i = 0; i < 2; i++) {
+			err = fat_cache_at(vol, offset + i, &p);
+			if (err)
+				return err;
+			b[i] = *p;
+		}
+		*value = b[0] | (uint32_t)b[1] << 8;
 		*value = cluster & 1 ? *value >> 4 : *value & 0x0fff;
-	else if (vol->type == FAT_TYPE_32)
-		*value &= FAT32_ENTRY_MASK;	/* top 4 bits reserved */
-	return FAT_OK;
+		return FAT_OK;
+	}
 }
 
 static bool cluster_valid(const struct fat_volume *vol, uint32_t cluster)
 {
 	return cluster >= FAT_FIRST_CLUSTER &&
 	       cluster - FAT_FIRST_CLUSTER < vol->cluster_count;
-}
-
-static uint32_t fat_eoc(const struct fat_volume *vol)
-{
-	if (vol->type == FAT_TYPE_12)
-		return FAT12_EOC;
-	if (vol->type == FAT_TYPE_16)
-		return FAT16_EOC;
-	return FAT32_EOC;
 }
 
 static uint64_t cluster_lba(const struct fat_volume *vol, uint32_t cluster)
@@ -293,7 +298,7 @@ static enum fat_error chain_next(struct fat_volume *vol, struct fat_chain *ch,
 	err = fat_entry(vol, ch->cluster, &next);
 	if (err)
 		return err;
-	if (next >= fat_eoc(vol)) {
+	if (next >= vol->eoc) {
 		*end = true;
 		return FAT_OK;
 	}
@@ -327,6 +332,7 @@ enum fat_error fat_mount(struct fat_volume *vol, const struct fat_disk *disk,
 	uint32_t spc, fat_sz, total, root_sectors, active, data_sectors;
 	uint64_t meta, fat_bytes, entries;
 	enum fat_error err;
+	unsigned i;
 
 	vol->disk = *disk;
 	vol->part_lba = part_lba;
@@ -334,6 +340,9 @@ enum fat_error fat_mount(struct fat_volume *vol, const struct fat_disk *disk,
 	vol->sector_valid = false;
 	vol->fat_cache_first = 0;
 	vol->fat_cache_count = 0;
+	vol->chains_next = 0;
+	for (i = 0; i < FAT_RUN_CHAINS; i++)
+		vol->chains[i].first_cluster = 0;
 	if (part_sectors == 0)
 		return FAT_ERR_BPB_SIZE;
 	err = volume_read_sector(vol, 0);
@@ -379,12 +388,16 @@ enum fat_error fat_mount(struct fat_volume *vol, const struct fat_disk *disk,
 		return FAT_ERR_BPB_LAYOUT;
 
 	/* Microsoft's rule: the cluster count alone decides the type. */
-	if (vol->cluster_count <= FAT12_MAX_CLUSTERS)
+	if (vol->cluster_count <= FAT12_MAX_CLUSTERS) {
 		vol->type = FAT_TYPE_12;
-	else if (vol->cluster_count <= FAT16_MAX_CLUSTERS)
+		vol->eoc = FAT12_EOC;
+	} else if (vol->cluster_count <= FAT16_MAX_CLUSTERS) {
 		vol->type = FAT_TYPE_16;
-	else
+		vol->eoc = FAT16_EOC;
+	} else {
 		vol->type = FAT_TYPE_32;
+		vol->eoc = FAT32_EOC;
+	}
 
 	active = 0;
 	if (vol->type == FAT_TYPE_32) {
@@ -681,32 +694,99 @@ static bool name_equal(const char *name, const char *comp, uint32_t len)
 	return name[len] == '\0';
 }
 
-/* Walk a file's whole chain: long enough for its size, and no loop. */
+/* Clusters a file of size bytes needs. */
+static uint32_t file_clusters(const struct fat_volume *vol, uint32_t size)
+{
+	unsigned shift = vol->cluster_shift + 9;	/* bytes per cluster */
+
+	return (size >> shift) + ((size & ((1u << shift) - 1)) != 0);
+}
+
+/* Note the run first .. first + count - 1 at the end of runs. */
+static void runs_add(struct fat_chain_runs *runs, uint32_t first,
+		     uint32_t count)
+{
+	if (runs->count == FAT_CHAIN_RUNS) {
+		runs->whole = false;
+		return;
+	}
+	runs->run[runs->count].first = first;
+	runs->run[runs->count].count = count;
+	runs->count++;
+}
+
+/* Remember the runs of a chain found sound, in place of the oldest. */
+static void volume_keep_runs(struct fat_volume *vol,
+			     const struct fat_chain_runs *runs)
+{
+	unsigned i;
+
+	for (i = 0; i < FAT_RUN_CHAINS; i++)
+		if (vol->chains[i].first_cluster == runs->first_cluster)
+			break;
+	if (i == FAT_RUN_CHAINS) {
+		i = vol->chains_next;
+		vol->chains_next = (i + 1) % FAT_RUN_CHAINS;
+	}
+	vol->chains[i] = *runs;
+}
+
+/* The runs fat_open() noted for the chain from first, or NULL. */
+static const struct fat_chain_runs *volume_find_runs(
+	const struct fat_volume *vol, uint32_t first)
+{
+	unsigned i;
+
+	for (i = 0; i < FAT_RUN_CHAINS; i++)
+		if (vol->chains[i].first_cluster == first)
+			return &vol->chains[i];
+	return NULL;
+}
+
+/*
+ * Walk a file's whole chain: long enough for its size, and no loop. One
+ * pass: the runs it finds are kept in vol for fat_read().
+ */
 static enum fat_error file_check_chain(struct fat_volume *vol,
 				       const struct fat_file *file)
 {
-	unsigned shift = vol->cluster_shift + 9;	/* bytes per cluster */
-	uint32_t need, have = 1;
+	uint32_t need = file_clusters(vol, file->size), have = 1;
+	uint32_t prev, run_first, run_count = 1;
+	struct fat_chain_runs runs;
 	struct fat_chain ch;
 	enum fat_error err;
 	bool end = false;
 
-	need = (file->size >> shift) +
-	       ((file->size & ((1u << shift) - 1)) != 0);
 	if (need == 0)
 		return FAT_OK;
 	if (!cluster_valid(vol, file->first_cluster))
 		return FAT_ERR_BAD_CLUSTER;
+	runs.first_cluster = file->first_cluster;
+	runs.count = 0;
+	runs.whole = true;
+	run_first = file->first_cluster;
 	chain_start(&ch, file->first_cluster);
 	for (;;) {
+		prev = ch.cluster;
 		err = chain_next(vol, &ch, &end);
 		if (err)
 			return err;
 		if (end)
 			break;
 		have++;
+		if (ch.cluster == prev + 1) {
+			run_count++;
+		} else {
+			runs_add(&runs, run_first, run_count);
+			run_first = ch.cluster;
+			run_count = 1;
+		}
 	}
-	return have < need ? FAT_ERR_CHAIN_SHORT : FAT_OK;
+	if (have < need)
+		return FAT_ERR_CHAIN_SHORT;
+	runs_add(&runs, run_first, run_count);
+	volume_keep_runs(vol, &runs);
+	return FAT_OK;
 }
 
 enum fat_error fat_open(struct fat_volume *vol, const char *path,
@@ -804,17 +884,96 @@ static enum fat_error volume_read_bytes(struct fat_volume *vol, uint64_t lba,
 	return FAT_OK;
 }
 
+/*
+ * A walk along a file's chain run by run, for fat_read(): first through
+ * the runs fat_open() noted, then (past them, or without them) through the
+ * FAT. In the FAT, pending says that ch.cluster is not handed out yet.
+ */
+struct run_walk {
+	const struct fat_chain_runs *runs;	/* NULL: the FAT only */
+	unsigned run;				/* next run in runs */
+	uint32_t run_used;			/* clusters of it handed out */
+	struct fat_chain ch;
+	bool pending;
+};
+
+static void walk_start(struct fat_volume *vol, struct run_walk *w,
+		       uint32_t first_cluster)
+{
+	w->runs = volume_find_runs(vol, first_cluster);
+	w->run = 0;
+	w->run_used = 0;
+	chain_start(&w->ch, first_cluster);
+	w->pending = true;
+}
+
+/*
+ * The next run of the chain, at most max (> 0) clusters of it: *first and
+ * *count. FAT_ERR_CHAIN_SHORT when the chain has ended.
+ */
+static enum fat_error walk_next(struct fat_volume *vol, struct run_walk *w,
+				uint32_t max, uint32_t *first,
+				uint32_t *count)
+{
+	uint32_t n = 1;
+	enum fat_error err;
+	bool end;
+
+	if (w->runs && w->run < w->runs->count) {
+		const struct fat_run *r = &w->runs->run[w->run];
+
+		n = r->count - w->run_used;
+		if (n > max)
+			n = max;
+		*first = r->first + w->run_used;
+		*count = n;
+		w->run_used += n;
+		if (w->run_used == r->count) {
+			w->run++;
+			w->run_used = 0;
+			/* On in the FAT after the last cluster handed out. */
+			chain_start(&w->ch, r->first + r->count - 1);
+			w->pending = false;
+		}
+		return FAT_OK;
+	}
+	if (w->runs && w->runs->whole)
+		return FAT_ERR_CHAIN_SHORT;
+	if (!w->pending) {
+		err = chain_next(vol, &w->ch, &end);
+		if (err)
+			return err;
+		if (end)
+			return FAT_ERR_CHAIN_SHORT;
+	}
+	*first = w->ch.cluster;
+	w->pending = false;
+	while (n < max) {
+		err = chain_next(vol, &w->ch, &end);
+		if (err)
+			return err;
+		if (end)
+			break;
+		if (w->ch.cluster != *first + n) {
+			/* It starts the next run. */
+			w->pending = true;
+			break;
+		}
+		n++;
+	}
+	*count = n;
+	return FAT_OK;
+}
+
 enum fat_error fat_read(struct fat_volume *vol, const struct fat_file *file,
 			uint32_t offset, void *buf, uint32_t len)
 {
 	unsigned shift = vol->cluster_shift + 9;	/* bytes per cluster */
-	uint32_t cluster_bytes = 1u << shift;
-	uint32_t skip, pos, run_first, prev, n;
+	uint32_t pos, skip, want, first, count, n;
 	uint64_t run_bytes;
 	uint8_t *out = buf;
-	struct fat_chain ch;
+	struct run_walk w;
 	enum fat_error err;
-	bool end;
 
 	if (file->is_dir)
 		return FAT_ERR_IS_DIR;
@@ -825,41 +984,31 @@ enum fat_error fat_read(struct fat_volume *vol, const struct fat_file *file,
 	if (!cluster_valid(vol, file->first_cluster))
 		return FAT_ERR_BAD_CLUSTER;
 
-	chain_start(&ch, file->first_cluster);
-	for (skip = offset >> shift; skip; skip--) {
-		err = chain_next(vol, &ch, &end);
+	walk_start(vol, &w, file->first_cluster);
+	for (skip = offset >> shift; skip; skip -= count) {
+		err = walk_next(vol, &w, skip, &first, &count);
 		if (err)
 			return err;
-		if (end)
-			return FAT_ERR_CHAIN_SHORT;
 	}
-	pos = offset & (cluster_bytes - 1);
+	pos = offset & ((1u << shift) - 1);
+	/* Clusters the range touches, from the one holding offset. */
+	want = (uint32_t)(((uint64_t)pos + len - 1) >> shift) + 1;
 
 	/* One disk read per run of consecutive clusters. */
-	for (;;) {
-		run_first = ch.cluster;
-		run_bytes = cluster_bytes - pos;
-		while (run_bytes < len) {
-			prev = ch.cluster;
-			err = chain_next(vol, &ch, &end);
-			if (err)
-				return err;
-			if (end)
-				return FAT_ERR_CHAIN_SHORT;
-			if (ch.cluster != prev + 1)
-				break;
-			run_bytes += cluster_bytes;
-		}
+	while (len) {
+		err = walk_next(vol, &w, want, &first, &count);
+		if (err)
+			return err;
+		want -= count;
+		run_bytes = ((uint64_t)count << shift) - pos;
 		n = run_bytes < len ? (uint32_t)run_bytes : len;
-		err = volume_read_bytes(vol, cluster_lba(vol, run_first), pos,
-					out, n);
+		err = volume_read_bytes(vol, cluster_lba(vol, first), pos, out,
+					n);
 		if (err)
 			return err;
 		out += n;
 		len -= n;
 		pos = 0;
-		if (len == 0)
-			return FAT_OK;
-		/* ch.cluster now starts the next run. */
 	}
+	return FAT_OK;
 }

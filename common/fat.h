@@ -12,10 +12,14 @@
  * Reading is fast where it matters: fat_read() turns each run of
  * consecutive clusters into one disk read straight into the caller's buffer
  * (a contiguous kernel is one call), and the FAT is cached
- * FAT_CACHE_SECTORS sectors at a time. A damaged file system gives an error,
- * never a hang or a read outside the partition: cluster numbers are checked
- * against the volume, and cluster chains are walked with Brent's cycle
- * detection.
+ * FAT_CACHE_SECTORS sectors at a time and read a whole entry at a time
+ * (FAT16/32 entries never straddle a sector). fat_open() walks a file's
+ * chain once, checking it, and notes its runs in the volume, so that
+ * fat_read() of that file reads no FAT again (a 64 MiB initrd in 1 KiB
+ * clusters has 65536 FAT entries, 256 KiB of FAT to read). A damaged file
+ * system gives an error, never a hang or a read outside the partition:
+ * cluster numbers are checked against the volume, and cluster chains are
+ * walked with Brent's cycle detection.
  *
  * The FAT type comes from the cluster count, as Microsoft's FAT
  * specification ("FAT: General Overview of On-Disk Format") says: fewer than
@@ -30,10 +34,20 @@
 
 #define FAT_SECTOR_SIZE		512
 /*
- * FAT sectors read in one disk call when a FAT sector is not cached: 24 KiB
- * covers 6144 FAT32 clusters per read, and fits stage2's .bss.
+ * FAT sectors read in one disk call when a FAT sector is not cached: 20 KiB
+ * covers 5120 FAT32 clusters per read, and fits stage2's .bss. Each FAT
+ * sector of a file is read once (fat_open()), so the size only sets the
+ * number of calls: 13 for a 64 MiB file in 1 KiB clusters.
  */
-#define FAT_CACHE_SECTORS	48
+#define FAT_CACHE_SECTORS	40
+/*
+ * Chains whose runs the volume remembers (fat_open() fills them, oldest
+ * replaced first): the kernel and three initrds. Runs kept per chain: a
+ * file copied onto a fresh volume is one run; past FAT_CHAIN_RUNS,
+ * fat_read() goes on through the FAT.
+ */
+#define FAT_RUN_CHAINS		4
+#define FAT_CHAIN_RUNS		8
 #define FAT_DIRENT_SIZE		32
 /* Longest long file name: 255 UTF-16 units, at most 3 UTF-8 bytes each. */
 #define FAT_LFN_MAX		255
@@ -85,7 +99,27 @@ enum fat_type {
 	FAT_TYPE_32 = 32,
 };
 
-/* One mounted FAT file system; the caller owns the memory (~25 KiB, most of it the FAT cache). */
+/* Clusters first .. first + count - 1, consecutive in a chain. */
+struct fat_run {
+	uint32_t first;
+	uint32_t count;
+};
+
+/*
+ * A chain fat_open() walked and found sound, as runs: the whole chain when
+ * whole is set, else its first FAT_CHAIN_RUNS runs.
+ */
+struct fat_chain_runs {
+	uint32_t first_cluster;		/* 0: unused */
+	uint32_t count;			/* runs in run[] */
+	bool whole;
+	struct fat_run run[FAT_CHAIN_RUNS];
+};
+
+/*
+ * One mounted FAT file system; the caller owns the memory (~21 KiB, most of
+ * it the FAT cache).
+ */
 struct fat_volume {
 	struct fat_disk disk;
 	uint64_t part_lba;		/* partition start, absolute */
@@ -102,6 +136,7 @@ struct fat_volume {
 	uint32_t root_cluster;		/* FAT32 root directory; 0 otherwise */
 	uint32_t data_lba;		/* cluster 2 */
 	uint32_t cluster_count;		/* data clusters: 2 .. count + 1 */
+	uint32_t eoc;			/* first end-of-chain mark */
 	/* One sector buffer, remembering which sector it holds. */
 	uint64_t sector_lba;		/* relative */
 	bool sector_valid;
@@ -110,6 +145,9 @@ struct fat_volume {
 	uint32_t fat_cache_first;
 	uint32_t fat_cache_count;
 	uint8_t fat_cache[FAT_CACHE_SECTORS * FAT_SECTOR_SIZE];
+	/* Checked chains, for fat_read(); fat_mount() forgets them. */
+	struct fat_chain_runs chains[FAT_RUN_CHAINS];
+	unsigned chains_next;		/* the slot to fill next */
 };
 
 /* An open file or directory. */
@@ -159,12 +197,18 @@ enum fat_error fat_mount(struct fat_volume *vol, const struct fat_disk *disk,
  * Find path ("/boot/vmlinuz"; '/' separated, the leading '/' optional,
  * "/" is the root directory). Names match case-insensitively (ASCII) against
  * the long name and the 8.3 name. A file's whole cluster chain is checked
- * here, so a later fat_read() of it meets no surprise.
+ * here, so a later fat_read() of it meets no surprise, and its runs are
+ * noted in vol for fat_read().
  */
 enum fat_error fat_open(struct fat_volume *vol, const char *path,
 			struct fat_file *file);
 
-/* Read len bytes at offset of file; the whole range must be in the file. */
+/*
+ * Read len bytes at offset of file; the whole range must be in the file.
+ * The FAT is read only where fat_open() did not note the file's runs
+ * (more runs than it keeps, a file from fat_readdir(), or a volume mounted
+ * again since).
+ */
 enum fat_error fat_read(struct fat_volume *vol, const struct fat_file *file,
 			uint32_t offset, void *buf, uint32_t len);
 

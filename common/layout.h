@@ -6,7 +6,8 @@
  *
  *   range               what                              put there by
  *   0x00000 - 0x004ff   real-mode IVT, BIOS data area     BIOS
- *   0x00500 - 0x07bff   stack, growing down from 0x7c00   stage1, stage2
+ *   0x00500 - 0x06fff   stack, growing down from 0x7000   stage1, stage2
+ *   0x07000 - 0x07bff   unused: keeps the stack off the MBR's page
  *   0x07c00 - 0x07dff   stage1 (the MBR)                  BIOS
  *   0x07e00 - 0x07fff   real-mode scratch (disk packet)   stage2
  *   0x08000 - 0x0ffff   stage2 image (code, data)         stage1
@@ -33,7 +34,14 @@
 
 /* Where the BIOS loads the MBR, and the real-mode stack below it. */
 #define STAGE1_ADDR 0x7c00
-#define STACK_TOP 0x7c00
+/*
+ * Not right below the MBR: off its 4 KiB page. QEMU's TCG watches every
+ * page that holds code it has translated (the MBR's, once stage1 ran) and
+ * sends each store into it down its self-modifying-code slow path; with
+ * the stack in that page, stage2's C code ran tens of times slower
+ * (opening a 64 MiB initrd, 65536 FAT entries: 0.4 s instead of 6 ms).
+ */
+#define STACK_TOP 0x7000
 
 /* stage2 is loaded here by stage1 and linked to run here. */
 #define STAGE2_ADDR 0x8000

@@ -66,6 +66,14 @@ struct memory_claim {
 	} piece[MEMORY_CLAIM_PIECES];
 };
 
+/* file.c: sectors from lba, read in one command for common/fat.c. */
+#define FILE_WINDOWS		2
+struct file_window {
+	uint8_t *buf;			/* NULL: no memory for it */
+	uint64_t lba;
+	uint32_t sectors;		/* 0: empty */
+};
+
 /* What the loader learns on the way, handed from step to step. */
 struct loader {
 	EFI_HANDLE image;
@@ -76,6 +84,9 @@ struct loader {
 	struct fat_disk fat_disk;
 	struct fat_volume fat;
 	bool fat_ok;
+	/* Its read windows (file.c); window_last: the one used last. */
+	struct file_window window[FILE_WINDOWS];
+	unsigned window_last;
 	struct config cfg;
 	bool trace;			/* "trace on", or T held at start */
 	const struct config_entry *entry;	/* the entry being booted */

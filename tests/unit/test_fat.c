@@ -7,12 +7,16 @@
  *
  * Files are pseudo-random and checked byte for byte, whole and in pieces at
  * odd offsets; one file is fragmented on purpose (copy A1 B1 A2 B2 A3 B3 C,
- * delete the Bs, copy a bigger D). The disk callback counts its calls to
- * prove that runs of clusters are read in one call, and refuses any read
- * outside the partition. Damage is made by patching bytes of the image as
- * the callback returns them (the file itself is left alone): FAT entries
- * out of range, free, bad, looping, ending early; BPB fields one at a time.
- * Every case checks the exact error code.
+ * delete the Bs, copy a bigger D), another into more runs than the volume
+ * notes per chain (S00..S19, every other one deleted, then E). Each file is
+ * read twice: through the runs fat_open() noted, and through a volume
+ * mounted afresh, where fat_read() walks the FAT itself. The disk callback
+ * counts its calls to prove that runs of clusters are read in one call and
+ * that a file fat_open() checked is read without reading the FAT again,
+ * and refuses any read outside the partition. Damage is made by patching
+ * bytes of the image as the callback returns them (the file itself is left
+ * alone): FAT entries out of range, free, bad, looping, ending early; BPB
+ * fields one at a time. Every case checks the exact error code.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -66,6 +70,11 @@ static const struct file_spec big_file = {
 static const struct file_spec frag_file = {
 	"D", "/frag/D", 500 * KIB + 77, 2
 };
+/* Fills the holes left by S01, S03, ..., S19, then runs on: 10 runs or more. */
+static const struct file_spec many_runs_file = {
+	"E", "/frag/E", 64 * KIB + 5, 3
+};
+#define HOLE_FILES	20
 static const char hello_text[] = "hello, world\n";
 static const char long_name[] = "A Long File Name With Spaces.txt";
 static const char longer_name[] =
@@ -175,6 +184,13 @@ static bool make_host_files(void)
 				frag_file.seed);
 	for (unsigned i = 0; i < 7; i++)
 		ok &= write_random_file(frag_names[i], 100 * KIB, 10 + i);
+	ok &= write_random_file(many_runs_file.host, many_runs_file.size,
+				many_runs_file.seed);
+	ok &= run("mkdir -p holes");
+	for (unsigned i = 0; i < HOLE_FILES; i++) {
+		snprintf(name, sizeof(name), "holes/S%02u", i);
+		ok &= write_random_file(name, 4 * KIB, 100 + i);
+	}
 	for (unsigned i = 0; i < MANY_FILES; i++) {
 		snprintf(name, sizeof(name), "src/many/F%02u.TXT", i);
 		ok &= write_file(name, name, strlen(name));
@@ -246,6 +262,12 @@ static bool make_image(const struct image_spec *spec, char *file,
 		ok = forget_next_free(file, spec->in_mbr ? MIB : 0);
 	ok = ok && run("mcopy -i %s D ::/frag/D", fs);
 	ok = ok && run("mcopy -i %s src/many/* ::/many/", fs);
+	/* Ten 4 KiB holes, each followed by a file, then E fills them. */
+	ok = ok && run("mcopy -i %s holes/* ::/frag/", fs);
+	ok = ok && run("mdel -i %s ::/frag/S?[13579]", fs);
+	if (ok && spec->type == FAT_TYPE_32)
+		ok = forget_next_free(file, spec->in_mbr ? MIB : 0);
+	ok = ok && run("mcopy -i %s %s ::/frag/E", fs, many_runs_file.host);
 	return ok;
 }
 
@@ -447,24 +469,53 @@ static enum fat_error mount_patched(struct image *img, struct fat_volume *vol)
 	return fat_mount(vol, &disk, img->part_lba, img->part_sectors);
 }
 
-/* Whole and partial reads of one file, against its expected bytes. */
-static void test_file_reads(const char *tn, struct fat_volume *vol,
-			    const struct file_spec *fs)
+/*
+ * Reads of f at the offsets of test_file_reads() through vol, against
+ * want; how says which way ("noted runs", "the FAT").
+ */
+static void file_pieces(const char *tn, struct fat_volume *vol,
+			const struct fat_file *f, const uint8_t *want,
+			uint8_t *got, const char *path, const char *how)
 {
 	uint32_t cb = vol->sectors_per_cluster * SECTOR;
-	uint32_t size = fs->size;
-	uint8_t *want = random_buffer(size, fs->seed);
-	uint8_t *got = malloc(size + 16);
-	struct fat_file f;
+	uint32_t size = f->size;
 	enum fat_error err;
 	const struct {
 		uint32_t offset, len;
 	} pieces[] = {
-		{ 0, 1 }, { 1, 1 }, { 511, 2 }, { 512, 512 }, { 513, 100000 },
+		{ 0, 1 }, { 1, 1 }, { 511, 2 }, { 512, 512 },
+		{ 513, size < 100513 ? size - 513 : 100000 },
 		{ cb - 1, 3 }, { cb, cb }, { cb + 7, 2 * cb + 5 },
 		{ 12345, size - 12345 }, { size - 7, 7 }, { size - 1, 1 },
 		{ 3, size - 3 }, { size / 2 + 1, size / 3 },
 	};
+
+	memset(got, 0xcc, size + 16);
+	err = fat_read(vol, f, 0, got, size);
+	CHECK(err == FAT_OK && memcmp(got, want, size) == 0 &&
+	      got[size] == 0xcc, "%s: %s whole read, byte for byte (%s)", tn,
+	      path, how);
+	for (unsigned i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++) {
+		uint32_t o = pieces[i].offset, n = pieces[i].len;
+
+		memset(got, 0xcc, n + 16);
+		err = fat_read(vol, f, o, got, n);
+		CHECK(err == FAT_OK && memcmp(got, want + o, n) == 0 &&
+		      got[n] == 0xcc, "%s: %s read %u bytes at %u (%s)", tn,
+		      path, n, o, how);
+	}
+}
+
+/* Whole and partial reads of one file, against its expected bytes. */
+static void test_file_reads(const char *tn, struct fat_volume *vol,
+			    const struct file_spec *fs)
+{
+	uint32_t size = fs->size;
+	uint8_t *want = random_buffer(size, fs->seed);
+	uint8_t *got = malloc(size + 16);
+	struct fat_volume *fresh = malloc(sizeof(*fresh));
+	struct fat_file f;
+	enum fat_error err;
 
 	err = fat_open(vol, fs->path, &f);
 	CHECK_EQ(err, FAT_OK, "%s: open %s", tn, fs->path);
@@ -473,20 +524,12 @@ static void test_file_reads(const char *tn, struct fat_volume *vol,
 	if (err || f.size != size)
 		goto out;
 
-	memset(got, 0xcc, size + 16);
-	err = fat_read(vol, &f, 0, got, size);
-	CHECK(err == FAT_OK && memcmp(got, want, size) == 0 &&
-	      got[size] == 0xcc, "%s: %s whole read, byte for byte", tn,
-	      fs->path);
-	for (unsigned i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++) {
-		uint32_t o = pieces[i].offset, n = pieces[i].len;
-
-		memset(got, 0xcc, n + 16);
-		err = fat_read(vol, &f, o, got, n);
-		CHECK(err == FAT_OK && memcmp(got, want + o, n) == 0 &&
-		      got[n] == 0xcc, "%s: %s read %u bytes at %u", tn,
-		      fs->path, n, o);
-	}
+	file_pieces(tn, vol, &f, want, got, fs->path, "noted runs");
+	/* Mounted again: nothing noted, fat_read() walks the FAT. */
+	if (CHECK_EQ(fat_mount(fresh, &vol->disk, vol->part_lba,
+			       vol->part_sectors), FAT_OK,
+		     "%s: mount again for %s", tn, fs->path))
+		file_pieces(tn, fresh, &f, want, got, fs->path, "the FAT");
 	CHECK_EQ(fat_read(vol, &f, size, got, 0), FAT_OK,
 		 "%s: %s read 0 bytes at the end", tn, fs->path);
 	CHECK_EQ(fat_read(vol, &f, size, got, 1), FAT_ERR_RANGE,
@@ -500,6 +543,7 @@ static void test_file_reads(const char *tn, struct fat_volume *vol,
 out:
 	free(want);
 	free(got);
+	free(fresh);
 }
 
 /* Lookups, names, directories. */
@@ -736,6 +780,20 @@ static void test_coalescing(const char *tn, struct image *img,
 		CHECK_EQ(chain_runs(chain, n), 1,
 			 "%s: %s is contiguous in the image", tn,
 			 big_file.path);
+		/* The clusters in one read, the last partial sector in one. */
+		img->calls = 0;
+		img->sectors = 0;
+		fat_read(vol, &f, 0, buf, f.size);
+		check_report(img->calls <= 2, "too many disk reads",
+			     "%s: %u MiB contiguous file in %u disk reads "
+			     "(at most 2, no FAT read again)", tn,
+			     big_file.size / MIB, img->calls);
+		CHECK_EQ(img->sectors, (big_file.size + SECTOR - 1) / SECTOR,
+			 "%s: %s: only its own sectors read, each once", tn,
+			 big_file.path);
+
+		/* Mounted again, nothing noted: the FAT is read as well. */
+		mount_patched(img, vol);
 		/* FAT cache loads the chain needs, one more for alignment. */
 		fat_loads = n * entry_bytes / (FAT_CACHE_SECTORS * SECTOR) + 2;
 		bound = fat_loads + 2;
@@ -744,8 +802,8 @@ static void test_coalescing(const char *tn, struct image *img,
 		fat_read(vol, &f, 0, buf, f.size);
 		check_report(img->calls <= bound, "too many disk reads",
 			     "%s: %u MiB contiguous file in %u disk reads "
-			     "(at most %u)", tn, big_file.size / MIB,
-			     img->calls, bound);
+			     "through the FAT (at most %u)", tn,
+			     big_file.size / MIB, img->calls, bound);
 		CHECK(img->sectors <= big_file.size / SECTOR + 1 +
 		      fat_loads * FAT_CACHE_SECTORS,
 		      "%s: no sector of %s read twice", tn, big_file.path);
@@ -761,13 +819,54 @@ static void test_coalescing(const char *tn, struct image *img,
 			     runs);
 		img->calls = 0;
 		fat_read(vol, &f, 0, buf, f.size);
-		bound = runs + 2 + n * entry_bytes /
-			(FAT_CACHE_SECTORS * SECTOR) + 2;
+		bound = runs + 1;
 		check_report(img->calls <= bound, "too many disk reads",
 			     "%s: %u fragments read in %u disk reads "
 			     "(at most %u)", tn, runs, img->calls, bound);
 	} else {
 		CHECK_FAIL("cannot open", "%s: fragmented file", tn);
+	}
+
+	/* More runs than noted: the rest of the chain comes from the FAT. */
+	if (fat_open(vol, many_runs_file.path, &f) == FAT_OK) {
+		n = chain_list(img, vol->type, f.first_cluster, chain, 200000);
+		runs = chain_runs(chain, n);
+		check_report(runs > FAT_CHAIN_RUNS,
+			     "mtools did not fragment the file",
+			     "%s: %s has %u runs, more than the %u noted", tn,
+			     many_runs_file.path, runs, FAT_CHAIN_RUNS);
+		img->calls = 0;
+		fat_read(vol, &f, 0, buf, f.size);
+		bound = runs + 1 + n * entry_bytes /
+			(FAT_CACHE_SECTORS * SECTOR) + 2;
+		check_report(img->calls <= bound, "too many disk reads",
+			     "%s: %u runs read in %u disk reads (at most %u)",
+			     tn, runs, img->calls, bound);
+	} else {
+		CHECK_FAIL("cannot open", "%s: file of many runs", tn);
+	}
+
+	/*
+	 * More files opened than the volume notes chains for: the first one
+	 * read whole still comes out right (through the FAT).
+	 */
+	if (fat_open(vol, big_file.path, &f) == FAT_OK) {
+		static const char *const others[] = {
+			"/frag/D", "/frag/E", "/frag/A1", "/frag/A2", "/frag/C"
+		};
+		struct fat_file g;
+		uint8_t *want = random_buffer(big_file.size, big_file.seed);
+		bool opened = true;
+
+		for (unsigned i = 0; i < sizeof(others) / sizeof(others[0]);
+		     i++)
+			opened &= fat_open(vol, others[i], &g) == FAT_OK;
+		CHECK(opened && fat_read(vol, &f, 0, buf, f.size) == FAT_OK &&
+		      memcmp(buf, want, f.size) == 0,
+		      "%s: %s right after %u more files opened", tn,
+		      big_file.path,
+		      (unsigned)(sizeof(others) / sizeof(others[0])));
+		free(want);
 	}
 	free(chain);
 	free(buf);
@@ -1026,6 +1125,7 @@ static void test_image(const struct image_spec *spec)
 	test_names(tn, vol);
 	test_file_reads(tn, vol, &big_file);
 	test_file_reads(tn, vol, &frag_file);
+	test_file_reads(tn, vol, &many_runs_file);
 	test_coalescing(tn, &img, vol);
 	test_lfn_damage(tn, &img, vol);
 	test_bad_chains(tn, &img, vol);
