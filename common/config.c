@@ -20,8 +20,8 @@ static const char *const config_error_text[CONFIG_ERR_COUNT] = {
 	[CONFIG_ERR_OUTSIDE_ENTRY] =
 		"kernel, initrd or cmdline outside an entry",
 	[CONFIG_ERR_GLOBAL_IN_ENTRY] =
-		"global keys (default, timeout, trace, gdb) go before the "
-		"first entry",
+		"global keys (default, timeout, trace, gdb, disk) go before "
+		"the first entry",
 	[CONFIG_ERR_TOO_MANY_ENTRIES] =
 		"too many entries (at most " STR(CONFIG_MAX_ENTRIES) ")",
 	[CONFIG_ERR_TOO_MANY_INITRDS] =
@@ -35,6 +35,7 @@ static const char *const config_error_text[CONFIG_ERR_COUNT] = {
 	[CONFIG_ERR_BAD_NUMBER] =
 		"not a number of seconds (0-" STR(CONFIG_TIMEOUT_MAX) ")",
 	[CONFIG_ERR_BAD_ON_OFF] = "expected on or off",
+	[CONFIG_ERR_BAD_DISK] = "expected auto or bios",
 };
 
 const char *config_strerror(enum config_error err)
@@ -144,7 +145,7 @@ struct parser {
 	struct config_entry *entry;	/* the open entry, or NULL */
 	unsigned entry_line;
 	bool has_kernel, has_cmdline;
-	bool has_default, has_timeout, has_trace, has_gdb;
+	bool has_default, has_timeout, has_trace, has_gdb, has_disk;
 	char default_name[CONFIG_NAME_MAX];
 	unsigned default_line;
 };
@@ -221,7 +222,7 @@ static enum config_error parser_line(struct parser *p, struct span l,
 		    span_is(key, "cmdline");
 	if (!entry_key && !span_is(key, "entry") && !span_is(key, "default") &&
 	    !span_is(key, "timeout") && !span_is(key, "trace") &&
-	    !span_is(key, "gdb"))
+	    !span_is(key, "gdb") && !span_is(key, "disk"))
 		return CONFIG_ERR_UNKNOWN_KEY;
 	if (entry_key && !e)
 		return CONFIG_ERR_OUTSIDE_ENTRY;
@@ -270,6 +271,14 @@ static enum config_error parser_line(struct parser *p, struct span l,
 		return parse_on_off(arg, &p->has_trace, &p->cfg->trace);
 	} else if (span_is(key, "gdb")) {
 		return parse_on_off(arg, &p->has_gdb, &p->cfg->gdb);
+	} else if (span_is(key, "disk")) {
+		if (p->has_disk)
+			return CONFIG_ERR_DUPLICATE_KEY;
+		p->has_disk = true;
+		if (span_is(arg, "bios"))
+			p->cfg->disk_bios = true;
+		else if (!span_is(arg, "auto"))
+			return CONFIG_ERR_BAD_DISK;
 	}
 	return CONFIG_OK;
 }
@@ -287,6 +296,7 @@ enum config_error config_parse(const char *text, size_t len,
 	cfg->timeout_s = 0;
 	cfg->trace = false;
 	cfg->gdb = false;
+	cfg->disk_bios = false;
 	*line = 0;
 
 	/* A UTF-8 byte order mark, as some Windows editors write. */

@@ -13,18 +13,20 @@
  *	trace off		on: print every step with its addresses
  *	gdb off			on: the EFI loader waits for a debugger
  *				(make debug FIRMWARE=uefi; stage2 ignores it)
+ *	disk auto		bios: stage2 reads only through INT 13h, never
+ *				by IDE DMA (the EFI loader ignores it)
  *	entry linux		starts an entry; a one-word name
  *		kernel /boot/vmlinuz
  *		initrd /boot/initrd-1.img	repeatable; loaded in order
  *		cmdline console=ttyS0,115200 quiet
  *
  * Keywords are lower case and may be indented with spaces or tabs. The
- * global keys (default, timeout, trace, gdb) come before the first entry; each
- * appears at most once. kernel, initrd and cmdline take the rest of the line
- * verbatim (a path may hold spaces, a command line anything), without its
- * leading and trailing blanks. Lines end in LF or CRLF, the last one may
- * lack it, and a UTF-8 byte order mark at the start is skipped. Other
- * control bytes (NUL included) make the file "not text".
+ * global keys (default, timeout, trace, gdb, disk) come before the first
+ * entry; each appears at most once. kernel, initrd and cmdline take the
+ * rest of the line verbatim (a path may hold spaces, a command line
+ * anything), without its leading and trailing blanks. Lines end in LF or
+ * CRLF, the last one may lack it, and a UTF-8 byte order mark at the start
+ * is skipped. Other control bytes (NUL included) make the file "not text".
  */
 #ifndef COMMON_CONFIG_H
 #define COMMON_CONFIG_H
@@ -57,6 +59,7 @@ struct config {
 	unsigned timeout_s;
 	bool trace;
 	bool gdb;				/* wait for gdb (EFI) */
+	bool disk_bios;				/* "disk bios" (stage2) */
 };
 
 enum config_error {
@@ -77,6 +80,7 @@ enum config_error {
 	CONFIG_ERR_BAD_DEFAULT,		/* default names no entry */
 	CONFIG_ERR_BAD_NUMBER,		/* timeout not a number in range */
 	CONFIG_ERR_BAD_ON_OFF,		/* trace/gdb neither on nor off */
+	CONFIG_ERR_BAD_DISK,		/* disk neither auto nor bios */
 	CONFIG_ERR_COUNT
 };
 

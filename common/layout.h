@@ -17,7 +17,8 @@
  *       X+0x0000          boot sector + setup, <= 32 KiB
  *       X+0x8000..0xdfff  stack and heap of the setup code
  *       X+0xe000..0xffff  kernel command line
- *   0x40000 - EBDA      unused
+ *   0x40000 - 0x40fff   ATA DMA descriptor (PRD) table    stage2 (ata.c)
+ *   0x41000 - EBDA      unused
  *   EBDA    - 0xfffff   BIOS, video memory, option ROMs
  *
  * Above 1 MiB: the protected-mode kernel at 0x100000 and the initrd(s) as
@@ -78,6 +79,14 @@
  */
 #define DISK_MAX_SECTORS_PER_READ 128
 #define DISK_FALLBACK_SECTORS_PER_READ 127
+
+/*
+ * The bus-master DMA engine's physical region descriptor table (ata.c):
+ * 4 KiB, 512 entries, the most QEMU reads; aligned, so it cannot cross a
+ * 64 KiB boundary (SFF-8038i).
+ */
+#define ATA_PRD_ADDR 0x40000
+#define ATA_PRD_SIZE 0x1000
 
 /* Kernel real-mode part: segment X, boot.rst "Sample Boot Configuration". */
 #define REALMODE_KERNEL_ADDR 0x30000

@@ -2,8 +2,8 @@
 /*
  * portio.h - x86 port I/O, for the code that talks to hardware directly:
  * COM1 in stage2 and in the EFI loader (after ExitBootServices), the A20
- * gate and the keyboard controller in stage2, and the probe kernel's
- * report and exit.
+ * gate, the keyboard controller, the PIT, PCI configuration space and the
+ * IDE controller in stage2, and the probe kernel's report and exit.
  */
 #ifndef COMMON_PORTIO_H
 #define COMMON_PORTIO_H
@@ -20,6 +20,32 @@ static inline uint8_t inb(uint16_t port)
 	uint8_t v;
 
 	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
 	return v;
 }
 

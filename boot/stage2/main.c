@@ -4,8 +4,9 @@
  *
  * entry.asm enters stage2_main() in 32-bit protected mode with the boot
  * drive stage1 was started from. From there: console, A20, memory map,
- * disk, partition table, FAT file system, config file, then linux.c loads
- * the chosen entry and jumps to the kernel's real-mode setup code.
+ * disk, partition table, FAT file system, config file, the disk's DMA
+ * path, then linux.c loads the chosen entry and jumps to the kernel's
+ * real-mode setup code.
  */
 #include "bios.h"
 #include "bzimage.h"
@@ -183,6 +184,9 @@ void stage2_main(uint32_t drive)
 	read_config();
 	if (trace_on)
 		e820_print_map(e820_map, e820_len);
+
+	/* Faster reads: ATA DMA, if the disk is provably on an IDE channel. */
+	disk_enable_dma(!config.disk_bios, part.lba_first);
 
 	/* Load the chosen entry's kernel and initrds, and jump. */
 	boot_entries(choose_entry(), e820_len);

@@ -51,12 +51,42 @@ void e820_print_map(const struct e820_entry *map, unsigned len);
 /* disk.c */
 void disk_init(uint8_t drive);
 uint64_t disk_sectors(void);
+/*
+ * Read by ATA DMA from now on if allowed (config "disk auto") and the
+ * drive is provably an IDE disk ata.c can drive: its EDD 3.0 device path,
+ * IDENTIFY DEVICE and sample reads at LBA 0, sample_lba and the last
+ * sector, compared with INT 13h. Otherwise INT 13h stays; trace says why.
+ */
+void disk_enable_dma(bool allowed, uint64_t sample_lba);
 /* Read count sectors at lba to dst (anywhere in memory); 0 on success. */
 int disk_read_sectors(uint64_t lba, uint32_t count, void *dst);
-/* INT 13h read calls made so far (for the trace). */
+/* Disk requests made so far, INT 13h calls and DMA commands (the trace). */
 unsigned disk_read_count(void);
 /* The same with the struct fat_disk callback signature. */
 int disk_read_callback(void *ctx, uint64_t lba, uint32_t count, void *buf);
+
+/* ata.c: the boot disk's IDE channel, read by bus-master DMA. */
+/* Sectors per READ DMA EXT command: 16 MiB. */
+#define ATA_DMA_MAX_SECTORS	32768
+/* Where the BIOS's EDD 3.0 device path says the drive is. */
+struct ata_location {
+	uint8_t bus, device, function;	/* the PCI IDE function */
+	int channel;			/* 0, 1; -1: not given (Phoenix) */
+	int slave;			/* 0 master, 1 slave */
+	uint16_t dpte_port;		/* the DPTE's command port, or 0 */
+};
+/* The registers a failed DMA read left behind. */
+struct ata_error {
+	bool timeout;
+	uint8_t status, error, bm_status;
+};
+/* Find the channel, IDENTIFY the device; NULL when usable, else why not. */
+const char *ata_open(const struct ata_location *loc, uint64_t sectors);
+/* One command: count (<= ATA_DMA_MAX_SECTORS) sectors to addr (even). */
+bool ata_read_dma(uint64_t lba, uint32_t count, uint32_t addr,
+		  struct ata_error *err);
+/* Stop using the channel; bus mastering back as the BIOS had it. */
+void ata_close(void);
 
 /*
  * linux.c: load the entry's kernel and initrds, and jump. Returns false,

@@ -31,12 +31,17 @@
 #   fat-loop                the kernel's chain points back into itself
 #   fat-out-of-range        the chain names a cluster past the volume's end
 #   disk-read-error         QEMU's blkdebug fails every read of one sector
-#                           inside the kernel: stage2 must show its three
-#                           attempts (the LBA range printed holds that
+#                           inside the kernel: stage2's DMA read of it fails
+#                           (one line, then INT 13h for the rest of the
+#                           boot), then stage2 must show its three INT 13h
+#                           attempts (each LBA range printed holds that
 #                           sector), then name the file
 # Booting through a fault:
-#   disk-read-error-once    two sectors of the kernel fail once each: the
-#                           loader retries, and the kernel boots
+#   disk-read-error-once    a sector of the kernel and two of the initrd
+#                           fail once each: stage2's DMA read of the kernel
+#                           fails and INT 13h reads it again; the initrd's
+#                           INT 13h reads fail once each and are retried;
+#                           the kernel boots
 # The wait and the keys (keys go in on the serial line, a FIFO pair behind
 # QEMU's `-serial pipe:`; both loaders read COM1):
 #   key-reboot              no config: nothing new for FAULTS_WAIT seconds,
@@ -162,12 +167,17 @@ first_run() {
     LAST=${BASH_REMATCH[3]:-$FIRST}
 }
 
-# kernel_sector IMG N: the whole-disk LBA of the kernel file's sector N,
-# which must lie in the file's first run of clusters.
+# file_sector IMG PATH N: the whole-disk LBA of sector N of the file at
+# PATH, which must lie in the file's first run of clusters.
+file_sector() {
+    first_run "$1" "$2" && fat_geometry "$1" || return 1
+    [ $(((LAST - FIRST + 1) * SPC)) -gt "$3" ] || return 1
+    echo $((DATA_LBA + (FIRST - 2) * SPC + $3))
+}
+
+# kernel_sector IMG N: the same for the kernel, /boot/vmlinuz.
 kernel_sector() {
-    first_run "$1" /boot/vmlinuz && fat_geometry "$1" || return 1
-    [ $(((LAST - FIRST + 1) * SPC)) -gt "$2" ] || return 1
-    echo $((DATA_LBA + (FIRST - 2) * SPC + $2))
+    file_sector "$1" /boot/vmlinuz "$2"
 }
 
 # ---- inputs, each made once per run ------------------------------------
@@ -234,7 +244,7 @@ blkdebug_conf() {
 # break_image CASE IMG TMP: break IMG (a copy of the base image) the way
 # CASE says; TMP is a scratch file. Sets VARS[CASE].
 break_image() {
-    local c=$1 img=$2 tmp=$3 m="$2@@$PART_OFFSET" half syssize lba lba2
+    local c=$1 img=$2 tmp=$3 m="$2@@$PART_OFFSET" half syssize lba lba2 lba3
     case $c in
     config-missing | key-reboot)
         mdel -i "$m" ::/bzboot.cfg ;;
@@ -291,16 +301,23 @@ break_image() {
         VARS[$c]="BAD_LBA=$lba"
         blkdebug_conf "$dir/$c.blkdebug" off "$lba" ;;
     disk-read-error-once)
-        # Both in the protected-mode part, away from the directories (a
-        # firmware may read them and their neighbours in one go): a loader
-        # that reads that part in one request and tries three times gets
-        # it on the third. stage2's first full-sized read meets the first
-        # and falls back to smaller reads (disk.c); a later chunk meets the
-        # second and is retried.
-        lba=$(kernel_sector "$img" 1000) &&
-            lba2=$(kernel_sector "$img" 3000) || return 1
-        VARS[$c]="BAD_LBA=$lba2"
-        blkdebug_conf "$dir/$c.blkdebug" on "$lba" "$lba2" ;;
+        # One in the kernel's protected-mode part, two in a 1 MiB initrd,
+        # all away from the directories and the EFI loader (a firmware may
+        # read them and their neighbours in one go). stage2 (disk.c): the
+        # DMA read of the kernel meets the first, says so and reads through
+        # INT 13h from then on (the sector reads fine now); a full-sized
+        # INT 13h read of the initrd meets the second and disk.c falls
+        # back to smaller reads; a later chunk meets the third and is
+        # retried. A loader that reads each file in one request and tries
+        # three times gets the kernel on its second try, the initrd on its
+        # third.
+        head -c 1048576 /dev/urandom >"$tmp" &&
+            mput "$img" "$tmp" /boot/initrd-1.img &&
+            lba=$(kernel_sector "$img" 1000) &&
+            lba2=$(file_sector "$img" /boot/initrd-1.img 700) &&
+            lba3=$(file_sector "$img" /boot/initrd-1.img 1500) || return 1
+        VARS[$c]="BAD_LBA=$lba BAD_LBA3=$lba3"
+        blkdebug_conf "$dir/$c.blkdebug" on "$lba" "$lba2" "$lba3" ;;
     next-entry | next-entry-reboot)
         config_two /boot/missing /boot/vmlinuz >"$tmp" &&
             mput "$img" "$tmp" /bzboot.cfg ;;
@@ -594,6 +611,27 @@ check_read_retries() {
     done
 }
 
+# check_dma_error LBA: stage2 printed `disk: DMA read error at LBA L (N
+# sectors), status 0xSS, error 0xEE, bus master 0xBB; reading through the
+# BIOS from now on` once, with L <= LBA < L + N: the DMA command it names
+# holds the failing sector, and stage2 gave up DMA after it.
+check_dma_error() {
+    local bad=$1 n
+    n=$(tr -d '\r' <"$RUN_LOG" | awk -v bad="$bad" '
+        index($0, "disk: DMA read error at LBA ") == 1 &&
+        $0 ~ /\([0-9]+ sectors\), status 0x[0-9a-f]+, error 0x[0-9a-f]+, / &&
+        $0 ~ /, bus master 0x[0-9a-f]+; reading through the BIOS from now on$/ {
+            split($0, w, /[ (]+/)	# w[7] LBA, w[8] sectors
+            if (w[7] + 0 <= bad && bad < w[7] + w[8]) n++
+        }
+        END { print n + 0 }')
+    [ "$n" -eq 1 ] && return 0
+    RUN_WHY="${RUN_WHY:+$RUN_WHY; }\"disk: DMA read error at LBA L (N"
+    RUN_WHY+=" sectors), ...; reading through the BIOS from now on\" with"
+    RUN_WHY+=" L <= $bad < L + N seen $n times, not once"
+    return 1
+}
+
 # ---- the cases ---------------------------------------------------------
 
 firmware_of() {
@@ -672,9 +710,11 @@ one() {
     check_expect "$loader" "$c"
     case $loader/$c in
     bios/disk-read-error)
+        check_dma_error "$(var_of "$c" BAD_LBA)"
         check_read_retries "$(var_of "$c" BAD_LBA)" 1 2 3 ;;
     bios/disk-read-error-once)
-        check_read_retries "$(var_of "$c" BAD_LBA)" 1 ;;
+        check_dma_error "$(var_of "$c" BAD_LBA)"
+        check_read_retries "$(var_of "$c" BAD_LBA3)" 1 ;;
     esac
     result "$name"
 }

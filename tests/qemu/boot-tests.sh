@@ -15,7 +15,12 @@
 # expect-*   the checker itself: the direct log must fail against a wrong
 #            token, a wrong checksum, the wrong firmware and a wrong range.
 # bios-*     disk images from build/mkdisk, booted by SeaBIOS: IDE (-M pc),
-#            virtio, AHCI (-M q35), two initrds, and the 686 kernel.
+#            virtio, AHCI (-M q35), two initrds, and the 686 kernel. With
+#            `trace on`, how stage2 reads the disk (disk.c, ata.c): by DMA
+#            on IDE, as the primary master and as the secondary slave
+#            behind a blank decoy disk of the same size, with few disk
+#            requests; through INT 13h with `disk bios`, with many; through
+#            INT 13h on virtio and AHCI, which are no IDE channel.
 # uefi-*     the amd64 image booted by OVMF: -M pc with OVMF.fd, -M q35 with
 #            pflash, and two initrds.
 #
@@ -160,6 +165,16 @@ input() {
     disk-686)
         deps=(kernel-686 initrd-i386)
         cmd=(make_disk "$key" "${deps[@]}") ;;
+    disk-amd64-trace)
+        deps=(disk-amd64)
+        cmd=(make_disk_cfg "$key" disk-amd64 's/^trace off$/trace on/') ;;
+    disk-amd64-bios)
+        deps=(disk-amd64)
+        cmd=(make_disk_cfg "$key" disk-amd64 \
+            's/^trace off$/trace on\ndisk bios/') ;;
+    decoy-amd64)
+        deps=(disk-amd64)
+        cmd=(make_decoy "$key" disk-amd64) ;;
     *)
         WHY_NOT[$key]="no such input (a bug in boot-tests.sh)"
         return 1 ;;
@@ -170,6 +185,30 @@ input() {
         return 1
     done
     prepare "$key" "${cmd[@]}"
+}
+
+# make_disk_cfg NAME DISK-KEY SED-SCRIPT: a copy of that disk image with
+# its /bzboot.cfg edited by SED-SCRIPT.
+make_disk_cfg() {
+    local out=$dir/$1.img in=${VALUE[$2]} sed=$3 m
+    m="$out.tmp@@1M"
+    cp --sparse=always "$in" "$out.tmp" &&
+        MTOOLS_SKIP_CHECK=1 mtype -i "$m" ::/bzboot.cfg |
+        sed "$sed" >"$out.cfg" || return 1
+    if ! grep -q '^trace on$' "$out.cfg"; then
+        echo "$in: /bzboot.cfg has no \"trace off\" line to turn on" >&2
+        return 1
+    fi
+    MTOOLS_SKIP_CHECK=1 mcopy -o -i "$m" "$out.cfg" ::/bzboot.cfg &&
+        mv "$out.tmp" "$out" || return 1
+    echo "$out"
+}
+
+# make_decoy NAME DISK-KEY: a blank (sparse) image as large as that disk.
+make_decoy() {
+    local out=$dir/$1.img
+    rm -f "$out" && truncate -s "$(stat -c %s "${VALUE[$2]}")" "$out" &&
+        echo "$out"
 }
 
 # sha_of INITRD-KEY [FILE]: the payload checksum mkinitramfs.sh recorded.
@@ -195,13 +234,15 @@ direct() {
 
 # disk NAME DISK-KEY INITRD-ARCH FIRMWARE EXPECT QEMU-ARGS...: boot a
 # mkdisk image; QEMU-ARGS pick the machine and say how the disk is
-# attached, with @IMG@ standing for the image.
+# attached, with @IMG@ standing for the image and @DECOY@ for a blank one.
 disk() {
     local name=$1 key=$2 iarch=$3 fw=$4 expect=$5 limit a args=()
     shift 5
     need "$name" "$key" || return 1
     for a in "$@"; do
-        args+=("${a//@IMG@/${VALUE[$key]}}")
+        [[ $a != *@DECOY@* ]] || need "$name" decoy-amd64 || return 1
+        a=${a//@IMG@/${VALUE[$key]}}
+        args+=("${a//@DECOY@/${VALUE[decoy-amd64]:-}}")
     done
     EXPECT_VARS=(TOKEN="$TOKEN" SHA256="$(sha_of "initrd-$iarch")"
         MEM_KB_MIN="$MEM_KB_MIN" MEM_KB_MAX="$MEM_KB_MAX")
@@ -267,10 +308,21 @@ hda=(-drive "file=@IMG@,format=raw,if=ide,index=0,media=disk")
 virtio=(-drive "file=@IMG@,format=raw,if=virtio")
 run bios-amd64-ide disk disk-amd64 amd64 seabios bios.expect \
     -M pc "${hda[@]}"
-run bios-amd64-virtio disk disk-amd64 amd64 seabios bios.expect \
+run bios-amd64-virtio disk disk-amd64-trace amd64 seabios bios-virtio.expect \
     -M pc "${virtio[@]}"
-run bios-amd64-q35 disk disk-amd64 amd64 seabios bios.expect \
+run bios-amd64-q35 disk disk-amd64-trace amd64 seabios bios-q35.expect \
     -M q35 "${hda[@]}"
+run bios-amd64-ide-dma disk disk-amd64-trace amd64 seabios \
+    bios-ide-dma.expect -M pc "${hda[@]}"
+# The boot disk as the secondary slave, a blank disk as the primary master.
+run bios-amd64-ide-slave-dma disk disk-amd64-trace amd64 seabios \
+    bios-ide-slave-dma.expect -M pc \
+    -drive "file=@DECOY@,format=raw,if=none,id=decoy" \
+    -device ide-hd,drive=decoy,bus=ide.0,unit=0 \
+    -drive "file=@IMG@,format=raw,if=none,id=boot" \
+    -device ide-hd,drive=boot,bus=ide.1,unit=1,bootindex=1
+run bios-amd64-ide-disk-bios disk disk-amd64-bios amd64 seabios \
+    bios-ide-disk-bios.expect -M pc "${hda[@]}"
 run bios-amd64-two-initrds disk disk-amd64-two amd64 seabios \
     bios-two-initrds.expect -M pc "${hda[@]}"
 run bios-686-ide disk disk-686 i386 seabios bios.expect \

@@ -14,7 +14,8 @@
 # some line of the serial log, with its carriage return removed, is exactly
 # equal to it, after @NAME@ is replaced by the value the test passes as
 # NAME=VALUE. A line `@range LO HI PREFIX` is found when the first log
-# line that is PREFIX followed by a decimal number has one in [LO, HI].
+# line that is PREFIX followed by a decimal number (blanks between allowed)
+# has one in [LO, HI].
 # The order of the lines is not checked.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -210,6 +211,7 @@ expect_check() {
             read -r lo hi prefix <<<"${line#@range }"
             got=$(PREFIX=$prefix awk 'index($0, ENVIRON["PREFIX"]) == 1 {
                     n = substr($0, length(ENVIRON["PREFIX"]) + 1)
+                    sub(/^[ \t]+/, "", n)
                     if (n ~ /^[0-9]+$/) { print n; exit } }' "$clean")
             if ! [[ $lo =~ ^[0-9]+$ && $hi =~ ^[0-9]+$ && -n $prefix ]]; then
                 EXPECT_MISSING="a well-formed line, not \"$line\" (in $expect)"
