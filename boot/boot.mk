@@ -11,7 +11,7 @@ STAGE2_BUDGET := 32768
 STAGE2_C := $(wildcard boot/stage2/*.c)
 STAGE2_ASM := $(wildcard boot/stage2/*.asm)
 # The shared protocol code stage2 links: no host-only files.
-STAGE2_COMMON := bzimage.c config.c fat.c fmt.c mbr.c
+STAGE2_COMMON := ata.c bzimage.c config.c fat.c fmt.c mbr.c
 STAGE2_OBJS := $(STAGE2_ASM:%.asm=$(BUILD)/%.o) \
 	$(STAGE2_C:%.c=$(BUILD)/%.o) \
 	$(STAGE2_COMMON:%.c=$(BUILD)/boot/common/%.o)

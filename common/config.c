@@ -35,7 +35,7 @@ static const char *const config_error_text[CONFIG_ERR_COUNT] = {
 	[CONFIG_ERR_BAD_NUMBER] =
 		"not a number of seconds (0-" STR(CONFIG_TIMEOUT_MAX) ")",
 	[CONFIG_ERR_BAD_ON_OFF] = "expected on or off",
-	[CONFIG_ERR_BAD_DISK] = "expected auto or bios",
+	[CONFIG_ERR_BAD_DISK] = "expected auto or firmware",
 };
 
 const char *config_strerror(enum config_error err)
@@ -275,8 +275,8 @@ static enum config_error parser_line(struct parser *p, struct span l,
 		if (p->has_disk)
 			return CONFIG_ERR_DUPLICATE_KEY;
 		p->has_disk = true;
-		if (span_is(arg, "bios"))
-			p->cfg->disk_bios = true;
+		if (span_is(arg, "firmware"))
+			p->cfg->disk_firmware = true;
 		else if (!span_is(arg, "auto"))
 			return CONFIG_ERR_BAD_DISK;
 	}
@@ -296,7 +296,7 @@ enum config_error config_parse(const char *text, size_t len,
 	cfg->timeout_s = 0;
 	cfg->trace = false;
 	cfg->gdb = false;
-	cfg->disk_bios = false;
+	cfg->disk_firmware = false;
 	*line = 0;
 
 	/* A UTF-8 byte order mark, as some Windows editors write. */

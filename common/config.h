@@ -13,8 +13,9 @@
  *	trace off		on: print every step with its addresses
  *	gdb off			on: the EFI loader waits for a debugger
  *				(make debug FIRMWARE=uefi; stage2 ignores it)
- *	disk auto		bios: stage2 reads only through INT 13h, never
- *				by IDE DMA (the EFI loader ignores it)
+ *	disk auto		firmware: read only through the firmware's
+ *				disk service (INT 13h on BIOS, EFI file I/O
+ *				on UEFI), never by IDE DMA
  *	entry linux		starts an entry; a one-word name
  *		kernel /boot/vmlinuz
  *		initrd /boot/initrd-1.img	repeatable; loaded in order
@@ -59,7 +60,7 @@ struct config {
 	unsigned timeout_s;
 	bool trace;
 	bool gdb;				/* wait for gdb (EFI) */
-	bool disk_bios;				/* "disk bios" (stage2) */
+	bool disk_firmware;			/* "disk firmware": no DMA */
 };
 
 enum config_error {
@@ -80,7 +81,7 @@ enum config_error {
 	CONFIG_ERR_BAD_DEFAULT,		/* default names no entry */
 	CONFIG_ERR_BAD_NUMBER,		/* timeout not a number in range */
 	CONFIG_ERR_BAD_ON_OFF,		/* trace/gdb neither on nor off */
-	CONFIG_ERR_BAD_DISK,		/* disk neither auto nor bios */
+	CONFIG_ERR_BAD_DISK,		/* disk neither auto nor firmware */
 	CONFIG_ERR_COUNT
 };
 

@@ -2,8 +2,9 @@
 /*
  * portio.h - x86 port I/O, for the code that talks to hardware directly:
  * COM1 in stage2 and in the EFI loader (after ExitBootServices), the A20
- * gate, the keyboard controller, the PIT, PCI configuration space and the
- * IDE controller in stage2, and the probe kernel's report and exit.
+ * gate, the keyboard controller, the PIT and PCI configuration space in
+ * stage2, the IDE controller in both loaders (common/ata.c), and the probe
+ * kernel's report and exit.
  */
 #ifndef COMMON_PORTIO_H
 #define COMMON_PORTIO_H

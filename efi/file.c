@@ -24,6 +24,10 @@
  * over, or after a device error (up to two more tries); and the chain
  * check's small reads (a sector of a directory, a few KiB of the FAT) are
  * served from two windows of FILE_WINDOW_SECTORS, each read in one command.
+ * Faster still, on an IDE disk ata.c has checked: the same fat_disk reads
+ * go by DMA, and file_read() reads the file's cluster runs itself through
+ * common/fat.c (fat_read()), up to 16 MiB per command; any DMA failure
+ * leaves the rest to the firmware's file reads, retries and messages.
  */
 #include "loader.h"
 
@@ -71,10 +75,22 @@ bool file_open_boot_volume(struct loader *ld)
 	return true;
 }
 
-/* Read count 512-byte sectors at lba, from the partition's start. */
+/*
+ * Read count 512-byte sectors at lba, from the partition's start: by DMA
+ * (ata.c) while it is on and can reach buf, else through Disk I/O. A
+ * failed DMA command turns DMA off; then Disk I/O reads the sectors,
+ * except for a file's data (ld->dma_strict): that read fails, and
+ * file_read() starts again with the firmware's file reads.
+ */
 static EFI_STATUS file_disk_read_direct(struct loader *ld, uint64_t lba,
 					uint32_t count, void *buf)
 {
+	bool dma = ld->dma.on;
+
+	if (dma && ata_read_boot_disk(ld, lba, count, buf))
+		return EFI_SUCCESS;
+	if (dma && !ld->dma.on && ld->dma_strict)
+		return EFI_DEVICE_ERROR;
 	return ld->disk_io->ReadDisk(ld->disk_io,
 				     ld->block_io->Media->MediaId, lba * 512,
 				     (UINTN)count * 512, buf);
@@ -278,6 +294,35 @@ static bool file_reopen(struct loader *ld, const char *path,
 	return file_open(ld, path, fh, &size);
 }
 
+/*
+ * With DMA on: the range through common/fat.c, whose fat_read() reads the
+ * file's cluster runs in large requests, by DMA straight into buf. False
+ * when it cannot (then the firmware's file reads take over).
+ */
+static bool file_read_dma(struct loader *ld, const char *path,
+			  uint64_t offset, void *buf, uint64_t len)
+{
+	struct fat_file f;
+	enum fat_error err;
+
+	if (!ld->fat_ok || !ata_can_read_to(ld, buf, len) ||
+	    offset + len > UINT32_MAX)
+		return false;
+	err = fat_open(&ld->fat, path, &f);
+	if (err == FAT_OK && offset + len > f.size)
+		err = FAT_ERR_IO;
+	if (err == FAT_OK) {
+		ld->dma_strict = true;
+		err = fat_read(&ld->fat, &f, (uint32_t)offset, buf,
+			       (uint32_t)len);
+		ld->dma_strict = false;
+	}
+	if (err && ld->dma.on)
+		console_trace(ld, "trace: %s read through the firmware (%s)\n",
+			      path, fat_strerror(err));
+	return err == FAT_OK;
+}
+
 bool file_read(struct loader *ld, EFI_FILE_HANDLE *fhp, const char *path,
 	       uint64_t offset, void *buf, uint64_t len)
 {
@@ -286,6 +331,8 @@ bool file_read(struct loader *ld, EFI_FILE_HANDLE *fhp, const char *path,
 	unsigned attempt = 1;
 	EFI_STATUS st;
 
+	if (file_read_dma(ld, path, offset, buf, len))
+		return true;
 	while (done < len) {
 		uint64_t at = offset + done;
 		UINTN n = len - done;

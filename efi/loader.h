@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ata.h"
 #include "bzimage.h"
 #include "config.h"
 #include "fat.h"
@@ -74,6 +75,17 @@ struct file_window {
 	uint32_t sectors;		/* 0: empty */
 };
 
+/* ata.c: the boot disk's IDE channel, when it is read by DMA. */
+struct ata_boot_disk {
+	bool on;			/* checked, and no command failed */
+	struct ata_channel ch;
+	EFI_PCI_IO *pci_io;		/* the IDE function (GET_PROTOCOL) */
+	struct ata_prd *prd;		/* the PRD table, a page */
+	uint32_t prd_bus;		/* its bus address */
+	void *prd_map;			/* its PciIo->Map() mapping */
+	uint64_t part_lba;		/* the boot partition's first sector */
+};
+
 /* What the loader learns on the way, handed from step to step. */
 struct loader {
 	EFI_HANDLE image;
@@ -106,7 +118,9 @@ struct loader {
 	/* What an entry allocated, given back when it fails. */
 	struct memory_claim kernel_claim;
 	uint64_t map_alloc_bytes;
-	unsigned reads;			/* EFI file Read calls, for the trace */
+	unsigned reads;			/* file Reads and DMA commands (trace) */
+	struct ata_boot_disk dma;
+	bool dma_strict;		/* file.c: a DMA failure is a failure */
 };
 
 /* console.c: ConOut, and COM1 unless ConOut already reaches a UART. */
@@ -136,6 +150,22 @@ bool file_open(struct loader *ld, const char *path, EFI_FILE_HANDLE *fh,
 bool file_read(struct loader *ld, EFI_FILE_HANDLE *fh, const char *path,
 	       uint64_t offset, void *buf, uint64_t len);
 void file_close(EFI_FILE_HANDLE fh);
+
+/*
+ * ata.c: reading the boot disk by IDE DMA, once proven to read what the
+ * firmware reads (unless "disk firmware"); the trace says which and why.
+ */
+void ata_open_boot_disk(struct loader *ld);
+/* Whether bytes at buf can be read by DMA: DMA on, buf even, below 4 GiB. */
+bool ata_can_read_to(const struct loader *ld, const void *buf,
+		     uint64_t bytes);
+/*
+ * count sectors at lba of the boot partition to buf. False when DMA cannot
+ * read it; after a failed command (one message), DMA is off for good.
+ */
+bool ata_read_boot_disk(struct loader *ld, uint64_t lba, uint32_t count,
+			void *buf);
+void ata_close_boot_disk(struct loader *ld);
 
 /* menu.c: /bzboot.cfg and the choice of an entry. */
 bool menu_load_config(struct loader *ld);

@@ -155,6 +155,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (ld->cfg.gdb)
 		gdb_wait(ld);
 
+	/* Faster reads: IDE DMA, if the boot disk is provably on a channel. */
+	ata_open_boot_disk(ld);
+
 	/*
 	 * The default entry, or the one picked before the timeout; then the
 	 * others in turn, while they fail.

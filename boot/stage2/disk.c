@@ -258,7 +258,7 @@ static const char *disk_compare(uint64_t lba, uint16_t count)
 	if (disk_bios_read(lba, count))
 		return "INT 13h sample read failed";
 	read_calls++;
-	if (!ata_read_dma(lba, count, DISK_SAMPLE_DMA_ADDR, &err)) {
+	if (!ata_read_channel(lba, count, DISK_SAMPLE_DMA_ADDR, &err)) {
 		fmt_snprintf(why, sizeof(why), "DMA sample read at LBA %llu "
 			     "failed, status 0x%02x, bus master 0x%02x",
 			     (unsigned long long)lba, err.status,
@@ -278,7 +278,7 @@ static const char *disk_compare(uint64_t lba, uint16_t count)
 void disk_enable_dma(bool allowed, uint64_t sample_lba)
 {
 	struct ata_location loc;
-	const char *why = "config says disk bios";
+	const char *why = "config says disk firmware";
 	uint64_t n = DISK_SAMPLE_SECTORS;
 
 	if (allowed)
@@ -328,7 +328,7 @@ static uint32_t disk_read_dma(uint64_t lba, uint32_t count, uint8_t *out)
 		if (bounce && n > BOUNCE_SIZE / 512)
 			n = BOUNCE_SIZE / 512;
 		read_calls++;
-		if (!ata_read_dma(lba + done, n, bounce ? BOUNCE_ADDR : addr,
+		if (!ata_read_channel(lba + done, n, bounce ? BOUNCE_ADDR : addr,
 				  &err)) {
 			console_printf("disk: DMA read %s at LBA %llu (%u "
 				       "sectors), status 0x%02x, error 0x%02x, "

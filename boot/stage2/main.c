@@ -186,7 +186,7 @@ void stage2_main(uint32_t drive)
 		e820_print_map(e820_map, e820_len);
 
 	/* Faster reads: ATA DMA, if the disk is provably on an IDE channel. */
-	disk_enable_dma(!config.disk_bios, part.lba_first);
+	disk_enable_dma(!config.disk_firmware, part.lba_first);
 
 	/* Load the chosen entry's kernel and initrds, and jump. */
 	boot_entries(choose_entry(), e820_len);

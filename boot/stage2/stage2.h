@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ata.h"
 #include "config.h"
 #include "fat.h"
 #include "linux_boot.h"
@@ -75,16 +76,14 @@ struct ata_location {
 	int slave;			/* 0 master, 1 slave */
 	uint16_t dpte_port;		/* the DPTE's command port, or 0 */
 };
-/* The registers a failed DMA read left behind. */
-struct ata_error {
-	bool timeout;
-	uint8_t status, error, bm_status;
-};
 /* Find the channel, IDENTIFY the device; NULL when usable, else why not. */
 const char *ata_open(const struct ata_location *loc, uint64_t sectors);
-/* One command: count (<= ATA_DMA_MAX_SECTORS) sectors to addr (even). */
-bool ata_read_dma(uint64_t lba, uint32_t count, uint32_t addr,
-		  struct ata_error *err);
+/*
+ * One command (common/ata.c) on the open channel: count (<=
+ * ATA_DMA_MAX_SECTORS) sectors to addr (even).
+ */
+bool ata_read_channel(uint64_t lba, uint32_t count, uint32_t addr,
+		      struct ata_error *err);
 /* Stop using the channel; bus mastering back as the BIOS had it. */
 void ata_close(void);
 

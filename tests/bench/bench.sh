@@ -25,8 +25,8 @@
 # loaders' own lines split our time into phases (firmware, config, kernel
 # read, initrd read, hand-over to the kernel's first line, kernel to the
 # marker); one more run per case with `trace on` in /bzboot.cfg, stopped
-# at the hand-over, gives the number of disk reads (BIOS: INT 13h calls
-# and DMA commands) and splits the kernel phase at "trace: kernel".
+# at the hand-over, gives the number of disk reads (INT 13h calls or EFI
+# file reads, and DMA commands) and splits the kernel phase at "trace: kernel".
 #
 # Prints the tables and writes them to $BUILD/tests/bench/results.txt;
 # every run's timestamped serial log stays in $BUILD/tests/bench/logs/.
@@ -360,8 +360,8 @@ for run in $(seq 1 "$RUNS"); do
     done
     echo "bench: run $run of $RUNS done (${SECONDS} s)"
 done
-# Trace runs: the number of disk reads (BIOS: INT 13h calls and DMA
-# commands; UEFI: file reads), `trace: reads N` (older stage2: `disk: N INT 13h reads`).
+# Trace runs: the number of disk reads (INT 13h calls or EFI file reads,
+# and DMA commands), `trace: reads N` (older stage2: `disk: N INT 13h reads`).
 declare -A READS
 for c in "${CASES[@]}"; do
     read -r name _ <<<"$c"
@@ -499,8 +499,8 @@ EOF
     echo
     echo "Reading the files: rates = file size / median phase (the kernel"
     echo "phase includes opening the initrd); the rest comes from one run with"
-    echo "\`trace on\`: disk reads (BIOS: INT 13h calls and DMA commands; UEFI:"
-    echo "file reads), the kernel read alone and the initrd's opening (to"
+    echo "\`trace on\`: disk reads (INT 13h calls or EFI file reads, and DMA"
+    echo "commands), the kernel read alone and the initrd's opening (to"
     echo "\"trace: kernel\", after):"
     fmt='%-27s %7s %7s %7s %7s %7s %7s\n'
     # shellcheck disable=SC2059

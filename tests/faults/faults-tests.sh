@@ -31,17 +31,18 @@
 #   fat-loop                the kernel's chain points back into itself
 #   fat-out-of-range        the chain names a cluster past the volume's end
 #   disk-read-error         QEMU's blkdebug fails every read of one sector
-#                           inside the kernel: stage2's DMA read of it fails
-#                           (one line, then INT 13h for the rest of the
-#                           boot), then stage2 must show its three INT 13h
-#                           attempts (each LBA range printed holds that
-#                           sector), then name the file
+#                           inside the kernel: the DMA read of it fails
+#                           (one line, then the firmware for the rest of
+#                           the boot), then stage2 must show its three
+#                           INT 13h attempts (each LBA range printed holds
+#                           that sector), BOOTX64.EFI its three file
+#                           reads, then name the file
 # Booting through a fault:
 #   disk-read-error-once    a sector of the kernel and two of the initrd
-#                           fail once each: stage2's DMA read of the kernel
-#                           fails and INT 13h reads it again; the initrd's
-#                           INT 13h reads fail once each and are retried;
-#                           the kernel boots
+#                           fail once each: the DMA read of the kernel
+#                           fails and the firmware reads it again; the
+#                           initrd's firmware reads fail once each and are
+#                           retried; the kernel boots
 # The wait and the keys (keys go in on the serial line, a FIFO pair behind
 # QEMU's `-serial pipe:`; both loaders read COM1):
 #   key-reboot              no config: nothing new for FAULTS_WAIT seconds,
@@ -308,9 +309,9 @@ break_image() {
         # INT 13h from then on (the sector reads fine now); a full-sized
         # INT 13h read of the initrd meets the second and disk.c falls
         # back to smaller reads; a later chunk meets the third and is
-        # retried. A loader that reads each file in one request and tries
-        # three times gets the kernel on its second try, the initrd on its
-        # third.
+        # retried. BOOTX64.EFI (efi/ata.c): the same DMA failure, then the
+        # firmware's file reads, one request per file, three tries: the
+        # kernel on the first, the initrd on its third.
         head -c 1048576 /dev/urandom >"$tmp" &&
             mput "$img" "$tmp" /boot/initrd-1.img &&
             lba=$(kernel_sector "$img" 1000) &&
@@ -611,23 +612,26 @@ check_read_retries() {
     done
 }
 
-# check_dma_error LBA: stage2 printed `disk: DMA read error at LBA L (N
-# sectors), status 0xSS, error 0xEE, bus master 0xBB; reading through the
-# BIOS from now on` once, with L <= LBA < L + N: the DMA command it names
-# holds the failing sector, and stage2 gave up DMA after it.
+# check_dma_error LBA VIA: the loader printed `disk: DMA read error at LBA
+# L (N sectors), status 0xSS, error 0xEE, bus master 0xBB; reading through
+# VIA from now on` once (VIA: "the BIOS", stage2; "the firmware",
+# BOOTX64.EFI), with L <= LBA < L + N: the DMA command it names holds the
+# failing sector, and the loader gave up DMA after it.
 check_dma_error() {
-    local bad=$1 n
-    n=$(tr -d '\r' <"$RUN_LOG" | awk -v bad="$bad" '
+    local bad=$1 via=$2 n
+    n=$(tr -d '\r' <"$RUN_LOG" | awk -v bad="$bad" \
+        -v tail="; reading through $via from now on" '
         index($0, "disk: DMA read error at LBA ") == 1 &&
         $0 ~ /\([0-9]+ sectors\), status 0x[0-9a-f]+, error 0x[0-9a-f]+, / &&
-        $0 ~ /, bus master 0x[0-9a-f]+; reading through the BIOS from now on$/ {
+        $0 ~ /, bus master 0x[0-9a-f]+; reading through / &&
+        substr($0, length($0) - length(tail) + 1) == tail {
             split($0, w, /[ (]+/)	# w[7] LBA, w[8] sectors
             if (w[7] + 0 <= bad && bad < w[7] + w[8]) n++
         }
         END { print n + 0 }')
     [ "$n" -eq 1 ] && return 0
     RUN_WHY="${RUN_WHY:+$RUN_WHY; }\"disk: DMA read error at LBA L (N"
-    RUN_WHY+=" sectors), ...; reading through the BIOS from now on\" with"
+    RUN_WHY+=" sectors), ...; reading through $via from now on\" with"
     RUN_WHY+=" L <= $bad < L + N seen $n times, not once"
     return 1
 }
@@ -710,11 +714,13 @@ one() {
     check_expect "$loader" "$c"
     case $loader/$c in
     bios/disk-read-error)
-        check_dma_error "$(var_of "$c" BAD_LBA)"
+        check_dma_error "$(var_of "$c" BAD_LBA)" "the BIOS"
         check_read_retries "$(var_of "$c" BAD_LBA)" 1 2 3 ;;
     bios/disk-read-error-once)
-        check_dma_error "$(var_of "$c" BAD_LBA)"
+        check_dma_error "$(var_of "$c" BAD_LBA)" "the BIOS"
         check_read_retries "$(var_of "$c" BAD_LBA3)" 1 ;;
+    uefi/disk-read-error | uefi/disk-read-error-once)
+        check_dma_error "$(var_of "$c" BAD_LBA)" "the firmware" ;;
     esac
     result "$name"
 }

@@ -19,10 +19,13 @@
 #            `trace on`, how stage2 reads the disk (disk.c, ata.c): by DMA
 #            on IDE, as the primary master and as the secondary slave
 #            behind a blank decoy disk of the same size, with few disk
-#            requests; through INT 13h with `disk bios`, with many; through
-#            INT 13h on virtio and AHCI, which are no IDE channel.
+#            requests; through INT 13h with `disk firmware`, with many;
+#            through INT 13h on virtio and AHCI, which are no IDE channel.
 # uefi-*     the amd64 image booted by OVMF: -M pc with OVMF.fd, -M q35 with
-#            pflash, and two initrds.
+#            pflash, and two initrds. With `trace on`, how BOOTX64.EFI
+#            reads the disk (efi/ata.c): by DMA on IDE (-M pc), as the
+#            primary master and as the secondary slave, in few requests;
+#            through the firmware with `disk firmware` and on q35 (AHCI).
 #
 # Each case prints one `PASS: name` or `FAIL: name: why` line, and the run
 # ends with `N passed, N failed` (exit 1 when anything failed). A case
@@ -168,10 +171,10 @@ input() {
     disk-amd64-trace)
         deps=(disk-amd64)
         cmd=(make_disk_cfg "$key" disk-amd64 's/^trace off$/trace on/') ;;
-    disk-amd64-bios)
+    disk-amd64-firmware)
         deps=(disk-amd64)
         cmd=(make_disk_cfg "$key" disk-amd64 \
-            's/^trace off$/trace on\ndisk bios/') ;;
+            's/^trace off$/trace on\ndisk firmware/') ;;
     decoy-amd64)
         deps=(disk-amd64)
         cmd=(make_decoy "$key" disk-amd64) ;;
@@ -321,8 +324,8 @@ run bios-amd64-ide-slave-dma disk disk-amd64-trace amd64 seabios \
     -device ide-hd,drive=decoy,bus=ide.0,unit=0 \
     -drive "file=@IMG@,format=raw,if=none,id=boot" \
     -device ide-hd,drive=boot,bus=ide.1,unit=1,bootindex=1
-run bios-amd64-ide-disk-bios disk disk-amd64-bios amd64 seabios \
-    bios-ide-disk-bios.expect -M pc "${hda[@]}"
+run bios-amd64-ide-disk-firmware disk disk-amd64-firmware amd64 seabios \
+    bios-ide-disk-firmware.expect -M pc "${hda[@]}"
 run bios-amd64-two-initrds disk disk-amd64-two amd64 seabios \
     bios-two-initrds.expect -M pc "${hda[@]}"
 run bios-686-ide disk disk-686 i386 seabios bios.expect \
@@ -333,6 +336,18 @@ run uefi-amd64-q35 disk disk-amd64 amd64 ovmf-pflash uefi.expect \
     -M q35 "${hda[@]}"
 run uefi-amd64-two-initrds disk disk-amd64-two amd64 ovmf-pflash \
     uefi-two-initrds.expect -M q35 "${hda[@]}"
+run uefi-amd64-ide-dma disk disk-amd64-trace amd64 ovmf uefi-ide-dma.expect \
+    -M pc "${hda[@]}"
+run uefi-amd64-ide-slave-dma disk disk-amd64-trace amd64 ovmf \
+    uefi-ide-slave-dma.expect -M pc \
+    -drive "file=@DECOY@,format=raw,if=none,id=decoy" \
+    -device ide-hd,drive=decoy,bus=ide.0,unit=0 \
+    -drive "file=@IMG@,format=raw,if=none,id=boot" \
+    -device ide-hd,drive=boot,bus=ide.1,unit=1,bootindex=1
+run uefi-amd64-ide-disk-firmware disk disk-amd64-firmware amd64 ovmf \
+    uefi-ide-disk-firmware.expect -M pc "${hda[@]}"
+run uefi-amd64-q35-trace disk disk-amd64-trace amd64 ovmf-pflash \
+    uefi-q35.expect -M q35 "${hda[@]}"
 
 [ "$list_only" -eq 0 ] || exit 0
 echo "$passed passed, $failed failed"

@@ -110,11 +110,11 @@ static void test_features(void)
 	CHECK(err == CONFIG_OK && cfg->gdb && !cfg->trace, "gdb on");
 	err = parse("gdb off\ntrace on\nentry a\nkernel /a\n", &line);
 	CHECK(err == CONFIG_OK && !cfg->gdb && cfg->trace, "gdb off");
-	CHECK(!cfg->disk_bios, "disk auto when not given");
-	err = parse("disk bios\nentry a\nkernel /a\n", &line);
-	CHECK(err == CONFIG_OK && cfg->disk_bios && !cfg->trace, "disk bios");
+	CHECK(!cfg->disk_firmware, "disk auto when not given");
+	err = parse("disk firmware\nentry a\nkernel /a\n", &line);
+	CHECK(err == CONFIG_OK && cfg->disk_firmware && !cfg->trace, "disk firmware");
 	err = parse("disk auto\ntrace on\nentry a\nkernel /a\n", &line);
-	CHECK(err == CONFIG_OK && !cfg->disk_bios && cfg->trace, "disk auto");
+	CHECK(err == CONFIG_OK && !cfg->disk_firmware && cfg->trace, "disk auto");
 	CHECK_EQ(cfg->entry[0].initrd_count, 0, "entry without initrd");
 
 	err = parse("entry a\nkernel /a\nentry b\nkernel /b\n", &line);
@@ -341,13 +341,13 @@ static void test_errors(void)
 	EXPECT_ERROR("gdb yes", "gdb yes\n", CONFIG_ERR_BAD_ON_OFF, 1);
 	EXPECT_ERROR("gdb without argument", "gdb\n",
 		     CONFIG_ERR_MISSING_ARGUMENT, 1);
-	EXPECT_ERROR("disk twice", "disk bios\ndisk bios\n",
+	EXPECT_ERROR("disk twice", "disk firmware\ndisk firmware\n",
 		     CONFIG_ERR_DUPLICATE_KEY, 2);
-	EXPECT_ERROR("disk inside an entry", "entry a\nkernel /k\ndisk bios\n",
+	EXPECT_ERROR("disk inside an entry", "entry a\nkernel /k\ndisk firmware\n",
 		     CONFIG_ERR_GLOBAL_IN_ENTRY, 3);
 	EXPECT_ERROR("disk dma", "disk dma\n", CONFIG_ERR_BAD_DISK, 1);
 	EXPECT_ERROR("disk BIOS", "disk BIOS\n", CONFIG_ERR_BAD_DISK, 1);
-	EXPECT_ERROR("disk of two words", "disk bios auto\n",
+	EXPECT_ERROR("disk of two words", "disk firmware auto\n",
 		     CONFIG_ERR_EXTRA_ARGUMENT, 1);
 	EXPECT_ERROR("disk without argument", "disk\n",
 		     CONFIG_ERR_MISSING_ARGUMENT, 1);
