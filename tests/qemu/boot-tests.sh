@@ -309,6 +309,11 @@ run expect-rejects-wrong-evidence expect_negative
 # guessing the raw format; on q35 it is the first AHCI port.
 hda=(-drive "file=@IMG@,format=raw,if=ide,index=0,media=disk")
 virtio=(-drive "file=@IMG@,format=raw,if=virtio")
+# The boot disk as the secondary slave, a blank disk as the primary master.
+slave=(-drive "file=@DECOY@,format=raw,if=none,id=decoy"
+    -device ide-hd,drive=decoy,bus=ide.0,unit=0
+    -drive "file=@IMG@,format=raw,if=none,id=boot"
+    -device ide-hd,drive=boot,bus=ide.1,unit=1,bootindex=1)
 run bios-amd64-ide disk disk-amd64 amd64 seabios bios.expect \
     -M pc "${hda[@]}"
 run bios-amd64-virtio disk disk-amd64-trace amd64 seabios bios-virtio.expect \
@@ -317,13 +322,8 @@ run bios-amd64-q35 disk disk-amd64-trace amd64 seabios bios-q35.expect \
     -M q35 "${hda[@]}"
 run bios-amd64-ide-dma disk disk-amd64-trace amd64 seabios \
     bios-ide-dma.expect -M pc "${hda[@]}"
-# The boot disk as the secondary slave, a blank disk as the primary master.
 run bios-amd64-ide-slave-dma disk disk-amd64-trace amd64 seabios \
-    bios-ide-slave-dma.expect -M pc \
-    -drive "file=@DECOY@,format=raw,if=none,id=decoy" \
-    -device ide-hd,drive=decoy,bus=ide.0,unit=0 \
-    -drive "file=@IMG@,format=raw,if=none,id=boot" \
-    -device ide-hd,drive=boot,bus=ide.1,unit=1,bootindex=1
+    bios-ide-slave-dma.expect -M pc "${slave[@]}"
 run bios-amd64-ide-disk-firmware disk disk-amd64-firmware amd64 seabios \
     bios-ide-disk-firmware.expect -M pc "${hda[@]}"
 run bios-amd64-two-initrds disk disk-amd64-two amd64 seabios \
@@ -339,11 +339,7 @@ run uefi-amd64-two-initrds disk disk-amd64-two amd64 ovmf-pflash \
 run uefi-amd64-ide-dma disk disk-amd64-trace amd64 ovmf uefi-ide-dma.expect \
     -M pc "${hda[@]}"
 run uefi-amd64-ide-slave-dma disk disk-amd64-trace amd64 ovmf \
-    uefi-ide-slave-dma.expect -M pc \
-    -drive "file=@DECOY@,format=raw,if=none,id=decoy" \
-    -device ide-hd,drive=decoy,bus=ide.0,unit=0 \
-    -drive "file=@IMG@,format=raw,if=none,id=boot" \
-    -device ide-hd,drive=boot,bus=ide.1,unit=1,bootindex=1
+    uefi-ide-slave-dma.expect -M pc "${slave[@]}"
 run uefi-amd64-ide-disk-firmware disk disk-amd64-firmware amd64 ovmf \
     uefi-ide-disk-firmware.expect -M pc "${hda[@]}"
 run uefi-amd64-q35-trace disk disk-amd64-trace amd64 ovmf-pflash \
