@@ -64,7 +64,6 @@ static const uint16_t legacy_ctrl_port[2] = { 0x3f6, 0x376 };
 #define BM_CMD_START		0x01
 #define BM_CMD_TO_MEMORY	0x08	/* a read from the disk */
 #define BM_SR_ACTIVE		0x01
-#define BM_SR_ERROR		0x02	/* write 1 to clear */
 #define BM_SR_INTERRUPT		0x04	/* write 1 to clear */
 #define BM_SR_KEEP		0x60	/* "drive n DMA capable", set by BIOS */
 
@@ -241,7 +240,7 @@ bool ata_read_dma(const struct ata_channel *ch, struct ata_prd *prd,
 	/* The engine stopped, its status clear, the table, the direction. */
 	outb(ch->bm + BM_COMMAND, 0);
 	outb(ch->bm + BM_STATUS, (inb(ch->bm + BM_STATUS) & BM_SR_KEEP) |
-		 BM_SR_ERROR | BM_SR_INTERRUPT);
+		 ATA_BM_SR_ERROR | BM_SR_INTERRUPT);
 	outl(ch->bm + BM_PRD_TABLE, prd_bus);
 	outb(ch->bm + BM_COMMAND, BM_CMD_TO_MEMORY);
 
@@ -274,7 +273,7 @@ bool ata_read_dma(const struct ata_channel *ch, struct ata_prd *prd,
 				done = true;
 				break;
 			}
-			if ((bm_status & BM_SR_ERROR) ||
+			if ((bm_status & ATA_BM_SR_ERROR) ||
 			    ((status & (ATA_SR_ERR | ATA_SR_DF)) &&
 			     !(status & ATA_SR_BSY)))
 				break;
@@ -289,15 +288,15 @@ bool ata_read_dma(const struct ata_channel *ch, struct ata_prd *prd,
 
 	/* Stop; keep what the engine said when the wait ended. */
 	outb(ch->bm + BM_COMMAND, 0);
-	bm_status |= inb(ch->bm + BM_STATUS) & BM_SR_ERROR;
+	bm_status |= inb(ch->bm + BM_STATUS) & ATA_BM_SR_ERROR;
 	status = inb(ch->cmd + ATA_STATUS);
 	err->status = status;
 	err->bm_status = bm_status;
 	if (status & ATA_SR_ERR)
 		err->error = inb(ch->cmd + ATA_ERROR);
-	outb(ch->bm + BM_STATUS, (bm_status & BM_SR_KEEP) | BM_SR_ERROR |
+	outb(ch->bm + BM_STATUS, (bm_status & BM_SR_KEEP) | ATA_BM_SR_ERROR |
 		 BM_SR_INTERRUPT);
 	ata_finish(ch);
-	return done && !(bm_status & BM_SR_ERROR) &&
+	return done && !(bm_status & ATA_BM_SR_ERROR) &&
 	       !(status & (ATA_SR_ERR | ATA_SR_DF | ATA_SR_BSY | ATA_SR_DRQ));
 }

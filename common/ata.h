@@ -44,6 +44,8 @@
 #define ATA_SR_DF		0x20
 #define ATA_SR_DRQ		0x08
 #define ATA_SR_ERR		0x01
+/* Bus-master status: the engine itself failed (write 1 to clear). */
+#define ATA_BM_SR_ERROR		0x02
 /* Device register: device 1. */
 #define ATA_DEV_SLAVE		0x10
 

@@ -19,9 +19,9 @@ void acpi_fill_rsdp(struct loader *ld)
 	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
 		EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
 
-		if (!CompareGuid(&t->VendorGuid, &acpi20))
+		if (mem_equal(&t->VendorGuid, &acpi20, sizeof(acpi20)))
 			rsdp20 = (uint64_t)t->VendorTable;
-		else if (!CompareGuid(&t->VendorGuid, &acpi10))
+		else if (mem_equal(&t->VendorGuid, &acpi10, sizeof(acpi10)))
 			rsdp10 = (uint64_t)t->VendorTable;
 	}
 	ld->bp->acpi_rsdp_addr = rsdp20 ? rsdp20 : rsdp10;

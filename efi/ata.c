@@ -85,7 +85,7 @@ static const char *ata_parse_path(EFI_DEVICE_PATH *dp, struct ata_path *p)
 			HARDDRIVE_DEVICE_PATH hd;
 
 			/* Device path nodes need not be aligned. */
-			CopyMem(&hd, dp, sizeof(hd));
+			BS->CopyMem(&hd, dp, sizeof(hd));
 			p->hd = dp;
 			p->part_lba = hd.PartitionStart;
 		}
@@ -228,6 +228,9 @@ bool ata_can_read_to(const struct loader *ld, const void *buf, uint64_t bytes)
 }
 
 /* How a read failed: the command's registers, or no mapping (count 0). */
+/* Tries of a DMA read that the drive fails, as stage2's INT 13h reads. */
+#define ATA_READ_TRIES		3
+
 struct ata_failure {
 	struct ata_error err;
 	uint64_t lba;
@@ -282,15 +285,47 @@ static bool ata_read_abs(struct loader *ld, uint64_t lba, uint32_t count,
 	return true;
 }
 
+/*
+ * The drive itself failed the read (ERR in its status, the command ended
+ * in time, no bus-master error): a bad sector, not trouble with DMA.
+ */
+static bool ata_media_error(const struct ata_failure *f)
+{
+	return f->count && !f->err.timeout && (f->err.status & ATA_SR_ERR) &&
+	       !(f->err.bm_status & ATA_BM_SR_ERROR);
+}
+
 bool ata_read_boot_disk(struct loader *ld, uint64_t lba, uint32_t count,
 			void *buf)
 {
 	struct ata_failure f;
 
+	ld->dma_media_error = false;
 	if (!ata_can_read_to(ld, buf, (uint64_t)count * 512))
 		return false;
-	if (ata_read_abs(ld, ld->dma.part_lba + lba, count, buf, &f))
-		return true;
+	/*
+	 * A sector the drive cannot read is tried again, as stage2 does
+	 * through INT 13h; but not through the firmware: OVMF's IDE driver
+	 * has been seen, under QEMU, to return such a sector as 0xff bytes
+	 * with EFI_SUCCESS after a few failed tries, and the kernel then
+	 * started with a hole in it. The drive's answer is the same either
+	 * way, so the file fails and the entry with it.
+	 */
+	for (unsigned attempt = 1;; attempt++) {
+		if (ata_read_abs(ld, ld->dma.part_lba + lba, count, buf, &f))
+			return true;
+		if (!ata_media_error(&f))
+			break;
+		/* The words of stage2's INT 13h retries (disk.c). */
+		console_printf("disk: read error at LBA %llu (%u sectors), "
+			       "status 0x%02x, attempt %u of %u\n",
+			       (unsigned long long)f.lba, f.count,
+			       f.err.status, attempt, ATA_READ_TRIES);
+		if (attempt == ATA_READ_TRIES) {
+			ld->dma_media_error = true;
+			return false;
+		}
+	}
 	if (f.count)
 		console_printf("disk: DMA read %s at LBA %llu (%u sectors), "
 			       "status 0x%02x, error 0x%02x, bus master "
@@ -327,7 +362,7 @@ static const char *ata_compare(struct loader *ld, EFI_BLOCK_IO *bio,
 			     f.err.bm_status);
 		return why;
 	}
-	if (CompareMem(buf, dma, (UINTN)count * 512)) {
+	if (!mem_equal(buf, dma, (UINTN)count * 512)) {
 		fmt_snprintf(why, size, "DMA and Block I/O read different "
 			     "data at LBA %llu", (unsigned long long)lba);
 		return why;
@@ -359,14 +394,14 @@ static const char *ata_check(struct loader *ld, char *why, size_t size)
 		return err;
 
 	/* The whole disk: the path up to HD(), with Block I/O. */
-	disk_dp = DuplicateDevicePath(dp);
-	if (!disk_dp)
+	n = (uint8_t *)p.hd - (uint8_t *)dp;
+	if (EFI_ERROR(BS->AllocatePool(EfiLoaderData, n + END_DEVICE_PATH_LENGTH,
+				       (void **)&disk_dp)))
 		return "no memory for a device path";
-	SetDevicePathEndNode((EFI_DEVICE_PATH *)((uint8_t *)disk_dp +
-						 ((uint8_t *)p.hd -
-						  (uint8_t *)dp)));
+	BS->CopyMem(disk_dp, dp, n);
+	SetDevicePathEndNode((EFI_DEVICE_PATH *)((uint8_t *)disk_dp + n));
 	h = ata_locate(disk_dp, NULL, &BlockIoProtocol);
-	FreePool(disk_dp);
+	BS->FreePool(disk_dp);
 	if (!h || EFI_ERROR(BS->HandleProtocol(h, &BlockIoProtocol,
 					       (void **)&bio)))
 		return "no Block I/O for the whole disk";

@@ -22,7 +22,7 @@ EFI_LDS := /usr/lib/elf_x86_64_efi.lds
 EFI_LIBDIR := /usr/lib
 
 EFI_SRCS := efi/main.c efi/console.c efi/file.c efi/menu.c efi/memory.c \
-	efi/video.c efi/acpi.c efi/linux.c efi/ata.c
+	efi/video.c efi/acpi.c efi/linux.c efi/ata.c efi/lib.c
 EFI_COMMON := fmt bzimage config fat ata
 EFI_OBJS := $(patsubst efi/%.c,$(BUILD)/efi/%.o,$(EFI_SRCS)) \
 	$(BUILD)/efi/handover.o \

@@ -78,9 +78,10 @@ bool file_open_boot_volume(struct loader *ld)
 /*
  * Read count 512-byte sectors at lba, from the partition's start: by DMA
  * (ata.c) while it is on and can reach buf, else through Disk I/O. A
- * failed DMA command turns DMA off; then Disk I/O reads the sectors,
- * except for a file's data (ld->dma_strict): that read fails, and
- * file_read() starts again with the firmware's file reads.
+ * sector the drive fails three times fails the read. Any other failed
+ * DMA command turns DMA off; then Disk I/O reads the sectors, except for
+ * a file's data (ld->dma_strict): that read fails, and file_read()
+ * starts again with the firmware's file reads.
  */
 static EFI_STATUS file_disk_read_direct(struct loader *ld, uint64_t lba,
 					uint32_t count, void *buf)
@@ -89,7 +90,7 @@ static EFI_STATUS file_disk_read_direct(struct loader *ld, uint64_t lba,
 
 	if (dma && ata_read_boot_disk(ld, lba, count, buf))
 		return EFI_SUCCESS;
-	if (dma && !ld->dma.on && ld->dma_strict)
+	if (dma && (ld->dma_media_error || (!ld->dma.on && ld->dma_strict)))
 		return EFI_DEVICE_ERROR;
 	return ld->disk_io->ReadDisk(ld->disk_io,
 				     ld->block_io->Media->MediaId, lba * 512,
@@ -132,7 +133,7 @@ static int file_disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
 		w->sectors = fill;
 	}
 	ld->window_last = (unsigned)(w - ld->window);
-	CopyMem(buf, w->buf + (lba - w->lba) * 512, (UINTN)count * 512);
+	BS->CopyMem(buf, w->buf + (lba - w->lba) * 512, (UINTN)count * 512);
 	return 0;
 }
 
@@ -297,7 +298,9 @@ static bool file_reopen(struct loader *ld, const char *path,
 /*
  * With DMA on: the range through common/fat.c, whose fat_read() reads the
  * file's cluster runs in large requests, by DMA straight into buf. False
- * when it cannot (then the firmware's file reads take over).
+ * when it cannot: then the firmware's file reads take over, unless the
+ * drive itself failed a sector three times (ld->dma_media_error; ata.c
+ * says why the firmware is not asked then), which fails the file.
  */
 static bool file_read_dma(struct loader *ld, const char *path,
 			  uint64_t offset, void *buf, uint64_t len)
@@ -305,6 +308,7 @@ static bool file_read_dma(struct loader *ld, const char *path,
 	struct fat_file f;
 	enum fat_error err;
 
+	ld->dma_media_error = false;
 	if (!ld->fat_ok || !ata_can_read_to(ld, buf, len) ||
 	    offset + len > UINT32_MAX)
 		return false;
@@ -316,6 +320,13 @@ static bool file_read_dma(struct loader *ld, const char *path,
 		err = fat_read(&ld->fat, &f, (uint32_t)offset, buf,
 			       (uint32_t)len);
 		ld->dma_strict = false;
+	}
+	if (err && ld->dma_media_error) {
+		/* The drive failed it three times: as stage2 says it. */
+		console_printf("fat: %s: reading %llu bytes at offset %llu: "
+			       "%s\n", path, (unsigned long long)len,
+			       (unsigned long long)offset, fat_strerror(err));
+		return false;
 	}
 	if (err && ld->dma.on)
 		console_trace(ld, "trace: %s read through the firmware (%s)\n",
@@ -333,6 +344,8 @@ bool file_read(struct loader *ld, EFI_FILE_HANDLE *fhp, const char *path,
 
 	if (file_read_dma(ld, path, offset, buf, len))
 		return true;
+	if (ld->dma_media_error)
+		return false;
 	while (done < len) {
 		uint64_t at = offset + done;
 		UINTN n = len - done;

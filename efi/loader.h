@@ -38,6 +38,23 @@
 #include "fat.h"
 #include "linux_boot.h"
 
+/*
+ * Byte compare, true when equal. The loader takes nothing from libefi but
+ * the ST/BS/RT pointers and the protocol GUIDs: its memory and GUID
+ * helpers (CopyMem, CompareGuid...) pull in its print and device-path code
+ * with them, about 20 KB of the 96 KiB budget. Copies and fills go
+ * through boot services (BS->CopyMem, BS->SetMem).
+ */
+static inline bool mem_equal(const void *a, const void *b, UINTN n)
+{
+	const uint8_t *x = a, *y = b;
+
+	while (n--)
+		if (*x++ != *y++)
+			return false;
+	return true;
+}
+
 /* AllocateMaxAddress limit for what must sit below 4 GiB. */
 #define EFI_BELOW_4G		0xffffffffull
 #define FOUR_GIB		0x100000000ull
@@ -121,6 +138,7 @@ struct loader {
 	unsigned reads;			/* file Reads and DMA commands (trace) */
 	struct ata_boot_disk dma;
 	bool dma_strict;		/* file.c: a DMA failure is a failure */
+	bool dma_media_error;		/* ata.c: the drive failed a read */
 };
 
 /* console.c: ConOut, and COM1 unless ConOut already reaches a UART. */

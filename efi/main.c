@@ -119,8 +119,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	struct loader *ld;
 	int key;
 
-	/* gnu-efi: the ST, BS and RT pointers the other files use. */
-	InitializeLib(image, systab);
+	/* gnu-efi's ST, BS and RT: the pointers the other files use. */
+	ST = systab;
+	BS = systab->BootServices;
+	RT = systab->RuntimeServices;
 
 	/* ConOut, plus COM1 when ConOut does not reach a serial port. */
 	console_init();
@@ -138,7 +140,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		console_printf("bzboot: no memory for the loader's state\n");
 		console_fatal();
 	}
-	ZeroMem(ld, sizeof(*ld));
+	BS->SetMem(ld, sizeof(*ld), 0);
 	ld->image = image;
 
 	/* A key held at start turns the trace on ('t' or 'T'), as in stage2. */
