@@ -71,6 +71,28 @@ static const uint16_t legacy_ctrl_port[2] = { 0x3f6, 0x376 };
 
 _Static_assert(sizeof(struct ata_prd) == 8, "SFF-8038i PRD entry");
 
+const char *ata_check_function(const struct ata_pci_function *f, char *why,
+			       size_t why_size)
+{
+	uint8_t progif = (uint8_t)(f->class >> 8);
+	uint32_t bm_bar = f->bar[IDE_BAR_BUS_MASTER];
+
+	if ((f->class >> 24) != PCI_CLASS_STORAGE ||
+	    (uint8_t)(f->class >> 16) != PCI_SUBCLASS_IDE) {
+		fmt_snprintf(why, why_size, "PCI %02x:%02x.%u is class "
+			     "%02x:%02x, not IDE", f->bus, f->device,
+			     f->function, (unsigned)(f->class >> 24),
+			     (unsigned)(uint8_t)(f->class >> 16));
+		return why;
+	}
+	if (!(progif & IDE_PROGIF_BUS_MASTER) || !(bm_bar & PCI_BAR_IO) ||
+	    !(bm_bar & 0xfffc))
+		return "the IDE controller has no bus-master I/O block";
+	if (!(f->command & PCI_COMMAND_IO))
+		return "the IDE controller's I/O ports are off";
+	return NULL;
+}
+
 bool ata_channel_ports(struct ata_channel *ch, uint8_t progif, int channel,
 		       const uint32_t *bar)
 {

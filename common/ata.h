@@ -89,6 +89,27 @@ struct ata_channel {
 };
 
 /*
+ * What a loader read from the IDE function's configuration space (stage2
+ * through mechanism 1, the EFI loader through PCI I/O), and where the
+ * function is, for the messages.
+ */
+struct ata_pci_function {
+	unsigned bus, device, function;
+	uint32_t id;			/* PCI_VENDOR_ID: vendor, device */
+	uint32_t class;			/* PCI_CLASS_REVISION */
+	uint16_t command;		/* PCI_COMMAND */
+	uint32_t bar[IDE_BARS];
+};
+
+/*
+ * Whether the function can serve: a PCI IDE controller (class 01:01)
+ * with a bus-master I/O block and its I/O ports on. NULL, or why not
+ * (static text, or written into why).
+ */
+const char *ata_check_function(const struct ata_pci_function *f, char *why,
+			       size_t why_size);
+
+/*
  * The channel's ports from the function's programming interface and its
  * BARs (bar[0..4]): legacy or native command/control ports, the
  * bus-master block. False when a port the mode needs is not an I/O BAR.

@@ -32,6 +32,15 @@
 			"heap_end_ptr=0x%04x cmd_line_ptr=0x%08x " \
 			"ramdisk_image=0x%08x ramdisk_size=0x%08x " \
 			"vid_mode=0x%04x code32_start=0x%08x\n"
+/*
+ * The IDE channel a loader reads by DMA: vendor:device, PCI bus:dev.fn,
+ * channel, master or slave, command and control ports; then the
+ * bus-master block, and whether the loader turned bus mastering on.
+ */
+#define TRACE_ATA	"trace: ata %04x:%04x at %02x:%02x.%u channel %d %s, " \
+			"ports 0x%x/0x%x\n"
+#define TRACE_ATA_BM	"trace: ata bus master 0x%x%s\n"
+#define TRACE_ATA_BM_ON	", bus mastering turned on"
 /* Disk requests made to load everything. */
 #define TRACE_READS	"trace: reads %u\n"
 /* The jump itself, with the registers the protocol defines. */

@@ -22,12 +22,14 @@
  * runs at TPL_NOTIFY, so that the firmware's driver cannot start one of
  * its own in the middle; the engine is stopped after each.
  *
- * After a failed command DMA is off for good: one message, and the
- * firmware's file reads (file.c) do the rest.
+ * A sector the drive fails is tried again, then fails its file (see
+ * ata_read_boot_disk()). After any other failed command DMA is off for
+ * good: one message, and the firmware's file reads (file.c) do the rest.
  */
 #include "ata.h"
 #include "fmt.h"
 #include "loader.h"
+#include "trace.h"
 
 /* Sectors per READ DMA EXT command: 16 MiB, as in stage2. */
 #define ATA_EFI_MAX_SECTORS	32768
@@ -130,55 +132,44 @@ static const char *ata_find(struct loader *ld, EFI_DEVICE_PATH *dp,
 {
 	struct ata_boot_disk *d = &ld->dma;
 	EFI_HANDLE h = ata_locate(dp, p->ata, &PciIoProtocol);
+	struct ata_pci_function f = { 0 };
 	UINTN seg, bus, dev, fn;
-	uint32_t id, class, bar[IDE_BARS];
-	uint16_t command;
-	uint8_t progif;
+	const char *err;
 
 	if (!h || EFI_ERROR(BS->HandleProtocol(h, &PciIoProtocol,
 					       (void **)&d->pci_io)))
 		return "no PCI I/O protocol on the Pci() before Ata()";
-	if (EFI_ERROR(d->pci_io->GetLocation(d->pci_io, &seg, &bus, &dev,
-					     &fn)))
-		seg = bus = dev = fn = 0;
-	id = ata_pci_read32(d->pci_io, PCI_VENDOR_ID);
-	class = ata_pci_read32(d->pci_io, PCI_CLASS_REVISION);
-	progif = (uint8_t)(class >> 8);
-	if ((class >> 24) != PCI_CLASS_STORAGE ||
-	    (uint8_t)(class >> 16) != PCI_SUBCLASS_IDE) {
-		fmt_snprintf(why, size, "PCI %02x:%02x.%u is class %02x:%02x, "
-			     "not IDE", (unsigned)bus, (unsigned)dev,
-			     (unsigned)fn, (unsigned)(class >> 24),
-			     (unsigned)(uint8_t)(class >> 16));
-		return why;
+	if (!EFI_ERROR(d->pci_io->GetLocation(d->pci_io, &seg, &bus, &dev,
+					      &fn))) {
+		f.bus = (unsigned)bus;
+		f.device = (unsigned)dev;
+		f.function = (unsigned)fn;
 	}
+	f.id = ata_pci_read32(d->pci_io, PCI_VENDOR_ID);
+	f.class = ata_pci_read32(d->pci_io, PCI_CLASS_REVISION);
+	f.command = (uint16_t)ata_pci_read32(d->pci_io, PCI_COMMAND);
 	for (int i = 0; i < IDE_BARS; i++)
-		bar[i] = ata_pci_read32(d->pci_io, PCI_BAR0 + 4 * i);
-	if (!(progif & IDE_PROGIF_BUS_MASTER))
-		return "the IDE controller has no bus-master I/O block";
-	command = (uint16_t)ata_pci_read32(d->pci_io, PCI_COMMAND);
-	if (!(command & PCI_COMMAND_IO))
-		return "the IDE controller's I/O ports are off";
-	if (!ata_channel_ports(&d->ch, progif, p->channel, bar))
+		f.bar[i] = ata_pci_read32(d->pci_io, PCI_BAR0 + 4 * i);
+	err = ata_check_function(&f, why, size);
+	if (err)
+		return err;
+	if (!ata_channel_ports(&d->ch, (uint8_t)(f.class >> 8), p->channel,
+			       f.bar))
 		return "the channel's ports are not I/O BARs";
 	d->ch.device = p->slave ? ATA_DEV_SLAVE : 0;
 	d->ch.clock_start = ata_stall_start;
 	d->ch.clock_expired = ata_stall_expired;
-	console_trace(ld, "trace: ata %04x:%04x at %02x:%02x.%u channel %d %s,"
-		      " ports 0x%x/0x%x\n", (unsigned)(id & 0xffff),
-		      (unsigned)(id >> 16), (unsigned)bus, (unsigned)dev,
-		      (unsigned)fn, p->channel, p->slave ? "slave" : "master",
-		      d->ch.cmd, d->ch.ctrl);
-	if (!(command & PCI_COMMAND_MASTER)) {
-		if (EFI_ERROR(d->pci_io->Attributes(d->pci_io,
+	console_trace(ld, TRACE_ATA, (unsigned)(f.id & 0xffff),
+		      (unsigned)(f.id >> 16), f.bus, f.device, f.function,
+		      p->channel, p->slave ? "slave" : "master", d->ch.cmd,
+		      d->ch.ctrl);
+	if (!(f.command & PCI_COMMAND_MASTER) &&
+	    EFI_ERROR(d->pci_io->Attributes(d->pci_io,
 				EfiPciIoAttributeOperationEnable,
 				EFI_PCI_IO_ATTRIBUTE_BUS_MASTER, NULL)))
-			return "bus mastering is off and cannot be turned on";
-		console_trace(ld, "trace: ata bus master 0x%x, bus mastering "
-			      "turned on\n", d->ch.bm);
-	} else {
-		console_trace(ld, "trace: ata bus master 0x%x\n", d->ch.bm);
-	}
+		return "bus mastering is off and cannot be turned on";
+	console_trace(ld, TRACE_ATA_BM, d->ch.bm,
+		      f.command & PCI_COMMAND_MASTER ? "" : TRACE_ATA_BM_ON);
 	return NULL;
 }
 
@@ -227,10 +218,10 @@ bool ata_can_read_to(const struct loader *ld, const void *buf, uint64_t bytes)
 	return ld->dma.on && !(a & 1) && a + bytes <= FOUR_GIB;
 }
 
-/* How a read failed: the command's registers, or no mapping (count 0). */
 /* Tries of a DMA read that the drive fails, as stage2's INT 13h reads. */
 #define ATA_READ_TRIES		3
 
+/* How a read failed: the command's registers, or no mapping (count 0). */
 struct ata_failure {
 	struct ata_error err;
 	uint64_t lba;

@@ -23,6 +23,7 @@
 #include "layout.h"
 #include "portio.h"
 #include "stage2.h"
+#include "trace.h"
 
 /* PCI configuration mechanism 1. */
 #define PCI_CONFIG_ADDRESS	0xcf8
@@ -111,16 +112,6 @@ static struct {
 	},
 };
 
-/* The channel's ports, per the programming interface and the BARs. */
-static bool ata_channel(uint8_t progif, int ch)
-{
-	uint32_t bar[IDE_BARS];
-
-	for (int i = 0; i < IDE_BARS; i++)
-		bar[i] = pci_read32(chan.pci, PCI_BAR0 + 4 * i);
-	return ata_channel_ports(&chan.ch, progif, ch, bar);
-}
-
 /* Why the channel is not used, into why[]; returns why. */
 __attribute__((format(printf, 1, 2)))
 static const char *because(const char *fmt, ...)
@@ -136,46 +127,44 @@ static const char *because(const char *fmt, ...)
 /* Find the PCI function and the channel; NULL, or why not. */
 static const char *ata_find(const struct ata_location *loc)
 {
-	uint32_t id, class, bar;
+	struct ata_pci_function f = {
+		.bus = loc->bus, .device = loc->device,
+		.function = loc->function,
+	};
+	const char *err;
 	uint8_t progif;
 	int ch = loc->channel;
 
 	chan.pci = pci_address(loc->bus, loc->device, loc->function);
-	id = pci_read32(chan.pci, PCI_VENDOR_ID);
-	if ((id & 0xffff) == 0xffff)
+	f.id = pci_read32(chan.pci, PCI_VENDOR_ID);
+	if ((f.id & 0xffff) == 0xffff)
 		return because("no PCI function at %02x:%02x.%u", loc->bus,
 			       loc->device, loc->function);
-	class = pci_read32(chan.pci, PCI_CLASS_REVISION);
-	progif = (uint8_t)(class >> 8);
-	if ((class >> 24) != PCI_CLASS_STORAGE ||
-	    (uint8_t)(class >> 16) != PCI_SUBCLASS_IDE)
-		return because("PCI %02x:%02x.%u is class %02x:%02x, not IDE",
-			       loc->bus, loc->device, loc->function,
-			       (unsigned)(class >> 24),
-			       (unsigned)(uint8_t)(class >> 16));
-	bar = pci_read32(chan.pci, PCI_BAR0 + 4 * IDE_BAR_BUS_MASTER);
-	if (!(progif & IDE_PROGIF_BUS_MASTER) || !(bar & PCI_BAR_IO) ||
-	    !(bar & 0xfffc))
-		return "the IDE controller has no bus-master I/O block";
-	chan.pci_command = (uint16_t)pci_read32(chan.pci, PCI_COMMAND);
-	if (!(chan.pci_command & PCI_COMMAND_IO))
-		return "the IDE controller's I/O ports are off";
+	f.class = pci_read32(chan.pci, PCI_CLASS_REVISION);
+	f.command = (uint16_t)pci_read32(chan.pci, PCI_COMMAND);
+	for (int i = 0; i < IDE_BARS; i++)
+		f.bar[i] = pci_read32(chan.pci, PCI_BAR0 + 4 * i);
+	err = ata_check_function(&f, why, sizeof(why));
+	if (err)
+		return err;
+	chan.pci_command = f.command;
+	progif = (uint8_t)(f.class >> 8);
 
 	/* The Phoenix layout has no channel: the DPTE's port tells. */
 	for (int c = 0; ch < 0 && loc->dpte_port && c < 2; c++)
-		if (ata_channel(progif, c) && chan.ch.cmd == loc->dpte_port)
+		if (ata_channel_ports(&chan.ch, progif, c, f.bar) &&
+		    chan.ch.cmd == loc->dpte_port)
 			ch = c;
 	if (ch < 0 || ch > 1)
 		return "EDD names no IDE channel";
-	if (!ata_channel(progif, ch))
+	if (!ata_channel_ports(&chan.ch, progif, ch, f.bar))
 		return "the channel's ports are not I/O BARs";
 	if (loc->dpte_port && loc->dpte_port != chan.ch.cmd)
 		return because("EDD's DPTE says port 0x%x, PCI says 0x%x",
 			       loc->dpte_port, chan.ch.cmd);
 	chan.ch.device = loc->slave ? ATA_DEV_SLAVE : 0;
-	trace("trace: ata %04x:%04x at %02x:%02x.%u channel %d %s, "
-	      "ports 0x%x/0x%x\n", (unsigned)(id & 0xffff),
-	      (unsigned)(id >> 16), loc->bus, loc->device, loc->function, ch,
+	trace(TRACE_ATA, (unsigned)(f.id & 0xffff), (unsigned)(f.id >> 16),
+	      loc->bus, loc->device, loc->function, ch,
 	      loc->slave ? "slave" : "master", chan.ch.cmd, chan.ch.ctrl);
 	return NULL;
 }
@@ -198,14 +187,11 @@ const char *ata_open(const struct ata_location *loc, uint64_t sectors)
 			       (unsigned long long)sectors);
 
 	/* SeaBIOS reads by PIO and may have left bus mastering off. */
-	if (!(chan.pci_command & PCI_COMMAND_MASTER)) {
+	if (!(chan.pci_command & PCI_COMMAND_MASTER))
 		pci_write16(chan.pci, PCI_COMMAND,
 			    chan.pci_command | PCI_COMMAND_MASTER);
-		trace("trace: ata bus master 0x%x, bus mastering turned on\n",
-		      chan.ch.bm);
-	} else {
-		trace("trace: ata bus master 0x%x\n", chan.ch.bm);
-	}
+	trace(TRACE_ATA_BM, chan.ch.bm,
+	      chan.pci_command & PCI_COMMAND_MASTER ? "" : TRACE_ATA_BM_ON);
 	chan.ready = true;
 	return NULL;
 }
