@@ -105,10 +105,17 @@ enum bzimage_error bzimage_check(const void *buf, size_t buf_len,
 		return BZIMAGE_ERR_NO_PAYLOAD;
 	info->kernel_bytes = file_size - info->setup_bytes;
 
-	/* boot.rst: syssize is 4 bytes from 2.04, in 16-byte paragraphs. */
+	/*
+	 * boot.rst: syssize is 4 bytes from 2.04, in 16-byte paragraphs.
+	 * Builders round it up (memtest86+'s .bin and iPXE's .lkrn end 8
+	 * and 7 bytes before syssize x 16, and GRUB boots them), so the
+	 * file is whole when its last paragraph has at least one byte: 15
+	 * short is the rounding, 16 short is a missing paragraph.
+	 */
 	if (hdr.version >= BOOT_PROTOCOL(2, 4)) {
 		info->syssize_bytes = (uint64_t)hdr.syssize * 16;
-		if (info->kernel_bytes < info->syssize_bytes)
+		if (info->kernel_bytes < info->syssize_bytes &&
+		    info->syssize_bytes - info->kernel_bytes >= 16)
 			return BZIMAGE_ERR_TRUNCATED;
 	}
 

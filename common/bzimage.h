@@ -33,7 +33,7 @@ enum bzimage_error {
 	BZIMAGE_ERR_OLD_PROTOCOL,	/* version < 2.02 */
 	BZIMAGE_ERR_ZIMAGE,		/* LOADED_HIGH clear */
 	BZIMAGE_ERR_SETUP_TOO_BIG,	/* setup larger than 32 KiB */
-	BZIMAGE_ERR_TRUNCATED,		/* file shorter than setup + syssize */
+	BZIMAGE_ERR_TRUNCATED,		/* 16+ bytes short of setup + syssize */
 	BZIMAGE_ERR_NO_PAYLOAD,		/* nothing after the setup sectors */
 };
 

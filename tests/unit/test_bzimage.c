@@ -46,6 +46,58 @@ static enum bzimage_error check(struct bzimage_info *info)
 	return bzimage_check(image, sizeof(image), FILE_SIZE, info);
 }
 
+/*
+ * syssize is rounded up to whole paragraphs: a file up to 15 bytes short
+ * of setup + syssize x 16 is whole (memtest86+x64.bin is 8 short), one 16
+ * or more short has lost a paragraph. Both sides of the edge, from a
+ * syssize that is exact and from one that is not.
+ */
+static void test_syssize_rounding(void)
+{
+	struct bzimage_info info;
+	struct setup_header *h;
+	char msg[256];
+	const uint64_t pm = FILE_SIZE - 28 * 512;
+
+	make_image();
+	CHECK_EQ(bzimage_check(image, sizeof(image), FILE_SIZE - 1, &info),
+		 BZIMAGE_OK, "1 byte short of syssize: rounding");
+	CHECK_EQ(bzimage_check(image, sizeof(image), FILE_SIZE - 15, &info),
+		 BZIMAGE_OK, "15 bytes short of syssize: rounding");
+	CHECK_EQ(info.kernel_bytes, pm - 15,
+		 "15 short: the loaders read the file's bytes, not syssize's");
+	CHECK_EQ(info.syssize_bytes, pm, "15 short: syssize_bytes as written");
+	CHECK_EQ(bzimage_check(image, sizeof(image), FILE_SIZE - 16, &info),
+		 BZIMAGE_ERR_TRUNCATED, "16 bytes short of syssize");
+	CHECK_EQ(bzimage_check(image, sizeof(image), FILE_SIZE - 17, &info),
+		 BZIMAGE_ERR_TRUNCATED, "17 bytes short of syssize");
+	bzimage_format_error(msg, sizeof(msg), "/vmlinuz",
+			     BZIMAGE_ERR_TRUNCATED, &info);
+	CHECK_STREQ(msg, "/vmlinuz: kernel file truncated (4179951 bytes "
+		    "after the setup, syssize says 4179968)",
+		    "truncated message");
+	CHECK_EQ(bzimage_check(image, sizeof(image), FILE_SIZE + 100, &info),
+		 BZIMAGE_OK, "longer than syssize (a signature after it)");
+
+	/* memtest86+x64.bin's numbers: 142776 bytes, syssize 0x22dc. */
+	h = make_image();
+	h->syssize = 0x22dc;
+	CHECK_EQ(bzimage_check(image, sizeof(image), 28 * 512 + 142776, &info),
+		 BZIMAGE_OK, "memtest86+x64.bin: 8 bytes short");
+	CHECK_EQ(info.kernel_bytes, 142776, "memtest86+x64.bin: kernel bytes");
+	CHECK_EQ(bzimage_check(image, sizeof(image), 28 * 512 + 142769, &info),
+		 BZIMAGE_OK, "syssize 0x22dc: 142769 bytes, 15 short");
+	CHECK_EQ(bzimage_check(image, sizeof(image), 28 * 512 + 142768, &info),
+		 BZIMAGE_ERR_TRUNCATED, "syssize 0x22dc: 142768 bytes, 16 short");
+
+	/* Before 2.04 syssize is 16 bits and not checked. */
+	h = make_image();
+	h->version = BOOT_PROTOCOL(2, 3);
+	CHECK_EQ(bzimage_check(image, sizeof(image), FILE_SIZE - 4096, &info),
+		 BZIMAGE_OK, "2.03: syssize not checked");
+	CHECK_EQ(info.syssize_bytes, 0, "2.03: no syssize_bytes");
+}
+
 static void test_header(void)
 {
 	struct bzimage_info info;
@@ -112,8 +164,7 @@ static void test_header(void)
 		 BZIMAGE_ERR_TOO_SMALL, "256-byte file");
 	CHECK_EQ(bzimage_check(image, sizeof(image), 28 * 512, &info),
 		 BZIMAGE_ERR_NO_PAYLOAD, "setup only, no payload");
-	CHECK_EQ(bzimage_check(image, sizeof(image), FILE_SIZE - 16, &info),
-		 BZIMAGE_ERR_TRUNCATED, "16 bytes short of syssize");
+	test_syssize_rounding();
 
 	h = make_image();
 	h->version = BOOT_PROTOCOL(2, 2);
