@@ -60,11 +60,18 @@ image_fetch() {
     local deb out member=$2
     deb=$(deb_fetch "$1") || return 1
     out=$dir/images/$(basename "$member")
-    if [ ! -s "$out" ] || [ "$(cat "$out.pkg" 2>/dev/null)" != "$(basename "$deb")" ]; then
-        dpkg-deb --fsys-tarfile "$deb" | tar -xOf - "$member" >"$out.tmp" ||
-            { echo "$LIB_PROG: error: $deb: no $member in it" >&2; rm -f "$out.tmp"; return 1; }
-        mv "$out.tmp" "$out" && basename "$deb" >"$out.pkg" || return 1
+    if [ -s "$out" ] &&
+        [ "$(cat "$out.pkg" 2>/dev/null)" = "$(basename "$deb")" ]; then
+        echo "$out"
+        return 0
     fi
+    if ! dpkg-deb --fsys-tarfile "$deb" |
+        tar -xOf - "$member" >"$out.tmp"; then
+        echo "$LIB_PROG: error: $deb: no $member in it" >&2
+        rm -f "$out.tmp"
+        return 1
+    fi
+    mv "$out.tmp" "$out" && basename "$deb" >"$out.pkg" || return 1
     echo "$out"
 }
 
@@ -98,7 +105,8 @@ need() {
             return 1
         fi
     done
-    [ -x "$MKDISK" ] || { echo "FAIL: $name: $MKDISK missing (make)"; return 1; }
+    [ -x "$MKDISK" ] ||
+        { echo "FAIL: $name: $MKDISK missing (make)"; return 1; }
 }
 
 # ---- the checker --------------------------------------------------------
@@ -130,8 +138,8 @@ realimg_boot() {
     rm -f "$log" "$text"
     start=$SECONDS
     timeout --kill-after=5 "$LIMIT" "$QEMU" -display none -monitor none \
-        -serial "file:$log" -no-reboot -net none -m "${MEM:-512}" "${FW_ARGS[@]}" \
-        "$@" >"$QEMU_LOG_DIR/$name.stderr" 2>&1 </dev/null &
+        -serial "file:$log" -no-reboot -net none -m "${MEM:-512}" \
+        "${FW_ARGS[@]}" "$@" >"$QEMU_LOG_DIR/$name.stderr" 2>&1 </dev/null &
     pid=$!
     while kill -0 "$pid" 2>/dev/null; do
         sleep 1
@@ -150,21 +158,25 @@ realimg_boot() {
     status=$?
     [ -s "$log" ] && serial_text "$log" >"$text"
     if [ "$found" -eq 1 ]; then
-        echo "PASS: $name ($((SECONDS - start)) s, QEMU stopped once all was seen)"
+        echo "PASS: $name ($((SECONDS - start)) s, stopped once all was seen)"
         return 0
     fi
     case $status in
     0) why= ;;
     124 | 137) why="QEMU did not end within $LIMIT s" ;;
-    *) why="QEMU exited with status $status: $(grep -v '^ *$' \
-        "$QEMU_LOG_DIR/$name.stderr" | grep -v 'fw_cfg item names' | tail -n 1)" ;;
+    *)
+        why="QEMU exited with status $status: $(grep -v '^ *$' \
+            "$QEMU_LOG_DIR/$name.stderr" | grep -v 'fw_cfg item names' |
+            tail -n 1)"
+        ;;
     esac
     if [ ! -s "$log" ]; then
         echo "FAIL: $name: no serial output${why:+; $why} (log $log)"
         return 1
     fi
     if ! expect_check "$text" "$expect" "${EXPECT_VARS[@]}"; then
-        echo "FAIL: $name: missing $EXPECT_MISSING${why:+; $why}$(log_last_line "$text") (log $log)"
+        why="missing $EXPECT_MISSING${why:+; $why}$(log_last_line "$text")"
+        echo "FAIL: $name: $why (log $log)"
         return 1
     fi
     if [ "$end" = stop ] || [ -n "$why" ]; then
@@ -222,8 +234,8 @@ ipxe() {
     local name=$1 img=$dir/$1.img
     need "$name" ipxe || return 1
     # shellcheck disable=SC2016 # ${...} are iPXE's settings
-    "$MKDISK" -o "$img" --kernel "${IMAGE[ipxe]}" \
-        --cmdline "echo bzboot-realimg $IPXE_TOKEN \${platform} \${buildarch} \${version}" \
+    "$MKDISK" -o "$img" --kernel "${IMAGE[ipxe]}" --cmdline \
+        "echo bzboot-realimg $IPXE_TOKEN \${platform} \${buildarch} \${version}" \
         >/dev/null ||
         { echo "FAIL: $name: mkdisk refused ${IMAGE[ipxe]}"; return 1; }
     EXPECT_VARS=(TOKEN="$IPXE_TOKEN")
