@@ -4,20 +4,23 @@
  * plan and read-back of the FAT32 file system that mtools writes.
  *
  * LBA 0 is the MBR: the embedded stage1 code with struct stage1_info
- * filled in (where stage2 is, how many sectors), a random disk signature
- * and one partition: active, type 0xEF (EFI System), from
+ * filled in (where stage2 is, how many sectors), a disk signature and one
+ * partition: active, type 0xEF (EFI System), from
  * PARTITION_START_LBA to the end of the image, so SeaBIOS boots stage1 and
  * OVMF finds the EFI System Partition. LBA 1 on holds stage2, in the gap
  * before the partition. The partition itself is formatted and filled by
  * mtools (mtools.c) and read back here through common/fat.c, so an image
  * that our own loaders could not read never leaves mkdisk.
  *
+ * The same inputs give the same bytes: the disk signature and the FAT
+ * volume ID come from a hash of everything that goes into the image
+ * (image_hash_*), not from a random source.
+ *
  * Hosted code (the build machine). Every failure goes through mkdisk_die().
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #include "fat.h"
@@ -196,21 +199,53 @@ static void chs_encode(uint32_t lba, uint8_t chs[3])
 	chs[2] = (uint8_t)cylinder;
 }
 
-/* A non-zero disk signature: zero means "none" to some tools. */
-static uint32_t random_disk_signature(void)
+/*
+ * FNV-1a, 64 bits (Fowler, Noll, Vo): one XOR and one multiply a byte. It
+ * is no cryptographic hash and needs none: the image holds the input bytes
+ * themselves, so a changed input changes the image anyway; the hash only
+ * makes the identifiers differ with it.
+ */
+#define FNV1A64_OFFSET_BASIS	0xcbf29ce484222325ULL
+#define FNV1A64_PRIME		0x00000100000001b3ULL
+
+void image_hash_init(struct image_hash *hash)
 {
-	uint32_t sig = 0;
+	hash->state = FNV1A64_OFFSET_BASIS;
+}
 
-	while (sig == 0) {
-		ssize_t n = getrandom(&sig, sizeof(sig), 0);
+void image_hash_bytes(struct image_hash *hash, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint64_t h = hash->state;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n != (ssize_t)sizeof(sig))
-			mkdisk_die("getrandom: %s",
-				   n < 0 ? strerror(errno) : "short read");
+	while (len--) {
+		h ^= *p++;
+		h *= FNV1A64_PRIME;
 	}
-	return sig;
+	hash->state = h;
+}
+
+void image_hash_u64(struct image_hash *hash, uint64_t value)
+{
+	uint8_t le[8];
+	unsigned i;
+
+	/* Little-endian, so the hash is the same on every build machine. */
+	for (i = 0; i < sizeof(le); i++)
+		le[i] = (uint8_t)(value >> (8 * i));
+	image_hash_bytes(hash, le, sizeof(le));
+}
+
+/* Zero means "none" to some tools, for either identifier. */
+static uint32_t nonzero(uint32_t value)
+{
+	return value ? value : 1;
+}
+
+void image_hash_ids(const struct image_hash *hash, struct image_ids *ids)
+{
+	ids->disk_signature = nonzero((uint32_t)hash->state);
+	ids->volume_id = nonzero((uint32_t)(hash->state >> 32));
 }
 
 static void write_at(int fd, const char *path, const void *buf, size_t len,
@@ -232,7 +267,8 @@ static void write_at(int fd, const char *path, const void *buf, size_t len,
 	}
 }
 
-void image_write_boot(int fd, const char *path, uint64_t disk_sectors)
+void image_write_boot(int fd, const char *path, uint64_t disk_sectors,
+		      uint32_t disk_signature)
 {
 	struct mbr mbr;
 	struct mbr_partition part;
@@ -244,7 +280,7 @@ void image_write_boot(int fd, const char *path, uint64_t disk_sectors)
 	mbr.info.stage2_lba = STAGE2_LBA;
 	mbr.info.stage2_sectors = (uint16_t)image_stage2_sectors();
 
-	mbr.disk_signature = random_disk_signature();
+	mbr.disk_signature = disk_signature;
 	mbr.reserved = 0;
 
 	memset(&part, 0, sizeof(part));

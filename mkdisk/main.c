@@ -6,7 +6,7 @@
  * and initrds from one FAT32 partition.
  *
  *   mkdisk -o OUT --kernel BZIMAGE [--initrd FILE]... --cmdline "STRING"
- *          [--size MiB]
+ *          [--size MiB] [--disk-id HEX]
  *   mkdisk inspect FILE [--json] [--mem MiB] [--initrd-size BYTES]
  *
  * The inspect subcommand (inspect.c) only reads FILE and explains it: what
@@ -19,6 +19,12 @@
  * beside OUT and renamed over OUT only when it is complete and read back;
  * on any failure, or SIGINT/SIGTERM/SIGHUP, the temporary file is removed
  * and OUT is left as it was. An input is never written to.
+ *
+ * The same inputs and options give the same bytes: the time stamps are
+ * SOURCE_DATE_EPOCH's (or 1980-01-01 when it is unset), the disk signature
+ * and the FAT volume ID a hash of every input and option (or --disk-id),
+ * and the files go in in one order. Anything else that changes, such as
+ * OUT's name or the time of day, does not reach the image.
  *
  * Runs on the build machine (hosted C). Errors: one line
  * "mkdisk: error: FILE: problem" on stderr and exit 1; bad usage exits 2.
@@ -36,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bzimage.h"
@@ -46,7 +53,7 @@
 
 #define USAGE_LINE \
 	"usage: mkdisk -o OUT --kernel BZIMAGE [--initrd FILE]... " \
-	"--cmdline \"STRING\" [--size MiB]"
+	"--cmdline \"STRING\" [--size MiB] [--disk-id HEX]"
 
 /* FAT32 stores a file's size in 32 bits. */
 #define FAT32_MAX_FILE_BYTES	0xffffffffULL
@@ -75,6 +82,7 @@ struct options {
 	unsigned initrd_count;
 	const char *cmdline;
 	uint64_t size_mib;		/* 0: choose */
+	uint32_t disk_id;		/* 0: from the hash of the inputs */
 };
 
 /*
@@ -187,7 +195,18 @@ static void print_help(void)
 	       "  --size MiB           image size; default: the files, room "
 	       "to spare,\n"
 	       "                       at least %u\n"
+	       "  --disk-id HEX        the MBR disk signature and the FAT "
+	       "volume ID, 32 bits,\n"
+	       "                       not 0 (Linux: root=PARTUUID=HEX-01); "
+	       "default: from a\n"
+	       "                       hash of every input and option\n"
 	       "  -h, --help           this text\n"
+	       "\n"
+	       "The same inputs and options give the same image, byte for "
+	       "byte. Files and\n"
+	       "directories are dated SOURCE_DATE_EPOCH (seconds since "
+	       "1970, UTC), or\n"
+	       "1980-01-01 00:00:00 UTC when it is unset.\n"
 	       "\n"
 	       "Explain a kernel (or any file) and where the loaders would "
 	       "put it:\n"
@@ -231,15 +250,37 @@ static uint64_t parse_size_mib(const char *arg)
 	return mib;
 }
 
+/* 1 to 8 hex digits, "0x" allowed: a 32-bit identifier, never 0. */
+static uint32_t parse_disk_id(const char *arg)
+{
+	const char *digits = arg;
+	unsigned long value;
+	char *end;
+
+	if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
+		digits += 2;
+	if (strspn(digits, "0123456789abcdefABCDEF") != strlen(digits) ||
+	    !digits[0] || strlen(digits) > 8)
+		usage_error("--disk-id %s: not a 32-bit hexadecimal number "
+			    "(1 to 8 hex digits, e.g. 1a2b3c4d)", arg);
+	value = strtoul(digits, &end, 16);
+	if (value == 0)
+		usage_error("--disk-id %s: must not be 0, which means "
+			    "\"no signature\"", arg);
+	return (uint32_t)value;
+}
+
 static void parse_args(int argc, char **argv, struct options *opt)
 {
-	enum { OPT_KERNEL = 256, OPT_INITRD, OPT_CMDLINE, OPT_SIZE };
+	enum { OPT_KERNEL = 256, OPT_INITRD, OPT_CMDLINE, OPT_SIZE,
+	       OPT_DISK_ID };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
 		{ "initrd", required_argument, NULL, OPT_INITRD },
 		{ "cmdline", required_argument, NULL, OPT_CMDLINE },
 		{ "size", required_argument, NULL, OPT_SIZE },
+		{ "disk-id", required_argument, NULL, OPT_DISK_ID },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -275,6 +316,11 @@ static void parse_args(int argc, char **argv, struct options *opt)
 			if (opt->size_mib)
 				usage_error("--size given twice");
 			opt->size_mib = parse_size_mib(optarg);
+			break;
+		case OPT_DISK_ID:
+			if (opt->disk_id)
+				usage_error("--disk-id given twice");
+			opt->disk_id = parse_disk_id(optarg);
 			break;
 		case 'h':
 			print_help();
@@ -570,6 +616,113 @@ static char *make_config(const struct options *opt, const struct input *inputs,
 	return buf;
 }
 
+/*
+ * The time every file and directory is dated: SOURCE_DATE_EPOCH
+ * (reproducible-builds.org: seconds since 1970-01-01 00:00:00 UTC, and a
+ * malformed value is an error), or MKDISK_DEFAULT_EPOCH. FAT dates run
+ * from 1980 to 2107; mtools would write something else out of range.
+ */
+static uint64_t read_epoch(void)
+{
+	const char *value = getenv("SOURCE_DATE_EPOCH");
+	unsigned long long epoch;
+	char *end;
+
+	if (!value)
+		return MKDISK_DEFAULT_EPOCH;
+	errno = 0;
+	epoch = strtoull(value, &end, 10);
+	if (value[0] < '0' || value[0] > '9' || *end || errno)
+		mkdisk_die("SOURCE_DATE_EPOCH=%s: not a whole number of seconds "
+			   "since 1970", value);
+	if (epoch < MKDISK_DEFAULT_EPOCH || epoch > MKDISK_MAX_EPOCH)
+		mkdisk_die("SOURCE_DATE_EPOCH=%s: outside what FAT dates hold "
+			   "(%llu, 1980-01-01, to %llu, 2107-12-31)", value,
+			   MKDISK_DEFAULT_EPOCH, MKDISK_MAX_EPOCH);
+	return epoch;
+}
+
+/* A file's bytes into the hash; it must still be size_bytes long. */
+static void hash_file(struct image_hash *hash, const struct input *in)
+{
+	static uint8_t buf[1 << 16];
+	uint64_t done = 0;
+	int fd = open(in->host_path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		mkdisk_die("%s: cannot open the %s: %s", in->host_path,
+			   in->role, strerror(errno));
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			mkdisk_die("%s: read failed: %s", in->host_path,
+				   strerror(errno));
+		if (n == 0)
+			break;
+		image_hash_bytes(hash, buf, (size_t)n);
+		done += (uint64_t)n;
+	}
+	close(fd);
+	if (done != in->size_bytes)
+		mkdisk_die("%s: %llu bytes now, %llu before: the %s changed "
+			   "while mkdisk read it", in->host_path,
+			   (unsigned long long)done,
+			   (unsigned long long)in->size_bytes, in->role);
+}
+
+/*
+ * The disk signature and the volume ID: --disk-id for both, or a hash of
+ * everything the image is made of, so that a changed input or option
+ * changes them too: the built-in stage1 and stage2, the size, the epoch,
+ * and each file with its FAT path (the kernel, the initrds in order, the
+ * EFI loader, and the config, which holds the command line). Each piece is
+ * preceded by its length, so no two lists of pieces hash alike by moving
+ * bytes from one piece to the next. Host paths are left out: the same
+ * files elsewhere give the same image.
+ */
+static void choose_ids(const struct options *opt, uint64_t size_mib,
+		       uint64_t epoch, const struct input *inputs,
+		       unsigned count, struct image_ids *ids)
+{
+	static const char tag[] = "bzboot mkdisk image 1";
+	struct image_hash hash;
+	size_t stage1_size = (size_t)(embed_stage1_end - embed_stage1_start);
+	size_t stage2_size = (size_t)(embed_stage2_end - embed_stage2_start);
+	unsigned i;
+
+	if (opt->disk_id) {
+		ids->disk_signature = opt->disk_id;
+		ids->volume_id = opt->disk_id;
+		return;
+	}
+	image_hash_init(&hash);
+	image_hash_u64(&hash, sizeof(tag));
+	image_hash_bytes(&hash, tag, sizeof(tag));
+	image_hash_u64(&hash, stage1_size);
+	image_hash_bytes(&hash, embed_stage1_start, stage1_size);
+	image_hash_u64(&hash, stage2_size);
+	image_hash_bytes(&hash, embed_stage2_start, stage2_size);
+	image_hash_u64(&hash, size_mib);
+	image_hash_u64(&hash, epoch);
+	image_hash_u64(&hash, count);
+	for (i = 0; i < count; i++) {
+		size_t path_len = strlen(inputs[i].fat_path);
+
+		image_hash_u64(&hash, path_len);
+		image_hash_bytes(&hash, inputs[i].fat_path, path_len);
+		image_hash_u64(&hash, inputs[i].size_bytes);
+		if (inputs[i].host_path)
+			hash_file(&hash, &inputs[i]);
+		else
+			image_hash_bytes(&hash, inputs[i].data,
+					 (size_t)inputs[i].size_bytes);
+	}
+	image_hash_ids(&hash, ids);
+}
+
 /* Make OUT.tmp.XXXXXX beside OUT; a signal from here on removes it. */
 static int create_temp(const char *out, const struct input *inputs,
 		       unsigned count)
@@ -647,8 +800,12 @@ static void sync_directory_of(const char *path)
 static void print_summary(const char *out, uint64_t size_mib,
 			  const struct fat32_plan *plan,
 			  const struct input *inputs, unsigned count,
-			  const char *cmdline)
+			  const char *cmdline, const struct image_ids *ids,
+			  uint64_t epoch)
 {
+	time_t when = (time_t)epoch;
+	char date[32];
+	struct tm tm;
 	uint32_t stage2_sectors = image_stage2_sectors();
 	unsigned i;
 
@@ -666,6 +823,13 @@ static void print_summary(const char *out, uint64_t size_mib,
 		       inputs[i].host_path ? "  from " : "",
 		       inputs[i].host_path ? inputs[i].host_path : "");
 	printf("  cmdline: %s\n", cmdline);
+	if (!gmtime_r(&when, &tm) ||
+	    !strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(date, sizeof(date), "%llu", (unsigned long long)epoch);
+	printf("  disk signature %08x (PARTUUID %08x-01), volume ID "
+	       "%04X-%04X, dated %s\n", ids->disk_signature,
+	       ids->disk_signature, ids->volume_id >> 16,
+	       ids->volume_id & 0xffff, date);
 }
 
 /* Make sure fds 0-2 are open, so no file we open takes their place. */
@@ -685,9 +849,10 @@ int main(int argc, char **argv)
 	struct options opt;
 	struct bzimage_info kernel_info;
 	struct fat32_plan plan, actual;
+	struct image_ids ids;
 	struct input *inputs;
 	const char **fat_paths;
-	uint64_t size_mib, disk_sectors, *sizes;
+	uint64_t size_mib, disk_sectors, epoch, *sizes;
 	unsigned count, i;
 	char *config;
 	size_t config_len;
@@ -701,6 +866,7 @@ int main(int argc, char **argv)
 
 	/* 1. The built-in loaders agree with common/ (else a stale build). */
 	image_check_loaders();
+	epoch = read_epoch();
 
 	/*
 	 * 2. Every input: kernel, initrds in order, then the EFI loader and
@@ -733,18 +899,24 @@ int main(int argc, char **argv)
 	size_mib = choose_size(&opt, opt.out, inputs, count, &plan);
 	disk_sectors = size_mib * (MKDISK_MIB / MKDISK_SECTOR_SIZE);
 
-	/* 4. The temporary image, full size and sparse. */
-	setenv("MTOOLS_SKIP_CHECK", "1", 1);
+	/* 4. The disk signature and volume ID: given, or from the inputs. */
+	choose_ids(&opt, size_mib, epoch, inputs, count, &ids);
+
+	/* 5. The temporary image, full size and sparse. */
+	mtools_init_environment(epoch);
 	install_signal_handlers();
 	fd = create_temp(opt.out, inputs, count);
 	if (ftruncate(fd, (off_t)(disk_sectors * MKDISK_SECTOR_SIZE)) < 0)
 		mkdisk_die("%s: %s", temp_path, strerror(errno));
 
-	/* 5. MBR and stage2. */
-	image_write_boot(fd, temp_path, disk_sectors);
+	/* 6. MBR and stage2. */
+	image_write_boot(fd, temp_path, disk_sectors, ids.disk_signature);
 
-	/* 6. The FAT32 partition, its directories and files, through mtools. */
-	mtools_format(temp_path, &plan);
+	/*
+	 * 7. The FAT32 partition, its directories and files, through mtools,
+	 * always in this order.
+	 */
+	mtools_format(temp_path, &plan, ids.volume_id);
 	mtools_mkdir(temp_path, "/boot");
 	mtools_mkdir(temp_path, "/EFI");
 	mtools_mkdir(temp_path, "/EFI/BOOT");
@@ -758,7 +930,7 @@ int main(int argc, char **argv)
 					 inputs[i].fat_path);
 	}
 
-	/* 7. Read it back as the loaders will. */
+	/* 8. Read it back as the loaders will. */
 	fat_paths = calloc(count, sizeof(*fat_paths));
 	sizes = calloc(count, sizeof(*sizes));
 	if (!fat_paths || !sizes)
@@ -770,7 +942,7 @@ int main(int argc, char **argv)
 	image_check_fat(fd, temp_path, disk_sectors, fat_paths, sizes, count,
 			&actual);
 
-	/* 8. On disk, then in place of OUT. */
+	/* 9. On disk, then in place of OUT. */
 	if (fsync(fd) < 0)
 		mkdisk_die("%s: fsync: %s", temp_path, strerror(errno));
 	if (close(fd) < 0)
@@ -778,7 +950,8 @@ int main(int argc, char **argv)
 	rename_temp(opt.out);
 	sync_directory_of(opt.out);
 
-	print_summary(opt.out, size_mib, &actual, inputs, count, opt.cmdline);
+	print_summary(opt.out, size_mib, &actual, inputs, count, opt.cmdline,
+		      &ids, epoch);
 	free(config);
 	free(fat_paths);
 	free(sizes);

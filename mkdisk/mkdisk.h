@@ -7,7 +7,8 @@
  *   main.c    options, checks of every input, the temporary output file,
  *             the order of the steps, the summary
  *   image.c   the MBR (stage1, stage1_info, partition table), stage2 in the
- *             gap before the partition, the FAT32 plan and its read-back
+ *             gap before the partition, the FAT32 plan and its read-back,
+ *             the hash of the inputs that names the disk and the volume
  *   mtools.c  mformat, mmd and mcopy, run without a shell
  *   embed.S   stage1.bin, stage2.bin and BOOTX64.EFI, built in
  *   inspect.c `mkdisk inspect FILE`: what a file is, its setup header, and
@@ -63,6 +64,25 @@ struct fat32_plan {
 };
 
 /*
+ * The time stamps of every file and directory when SOURCE_DATE_EPOCH is
+ * unset: 1980-01-01 00:00:00 UTC, the first moment a FAT date can hold.
+ * FAT's last is 2107-12-31 23:59:58 (seconds in steps of 2).
+ */
+#define MKDISK_DEFAULT_EPOCH	315532800ULL
+#define MKDISK_MAX_EPOCH	4354819198ULL
+
+/* The two identifiers in an image (0 in neither). */
+struct image_ids {
+	uint32_t disk_signature;	/* MBR, 0x1b8; PARTUUID SSSSSSSS-01 */
+	uint32_t volume_id;		/* FAT32 boot sector, mformat -N */
+};
+
+/* A running hash (FNV-1a, 64 bits) of everything that makes an image. */
+struct image_hash {
+	uint64_t state;
+};
+
+/*
  * Print "mkdisk: error: <message>" on stderr, remove the temporary output
  * file if there is one, and exit 1. The message names the file first.
  */
@@ -95,12 +115,20 @@ void image_check_loaders(void);
 /* Sectors that stage2 takes from STAGE2_LBA. */
 uint32_t image_stage2_sectors(void);
 
+void image_hash_init(struct image_hash *hash);
+void image_hash_bytes(struct image_hash *hash, const void *data, size_t len);
+/* A number, as 8 bytes little-endian: a length or an option's value. */
+void image_hash_u64(struct image_hash *hash, uint64_t value);
+/* The disk signature and the volume ID from the hash so far. */
+void image_hash_ids(const struct image_hash *hash, struct image_ids *ids);
+
 /*
- * Write the MBR (stage1 with stage1_info, a random disk signature, one
- * active EFI System partition from PARTITION_START_LBA to the end) and
- * stage2 into the image open as fd, disk_sectors long.
+ * Write the MBR (stage1 with stage1_info, disk_signature, one active EFI
+ * System partition from PARTITION_START_LBA to the end) and stage2 into
+ * the image open as fd, disk_sectors long.
  */
-void image_write_boot(int fd, const char *path, uint64_t disk_sectors);
+void image_write_boot(int fd, const char *path, uint64_t disk_sectors,
+		      uint32_t disk_signature);
 
 /*
  * Read the new file system back through common/fat.c: it must be FAT32
@@ -121,8 +149,15 @@ void image_check_fat(int fd, const char *path, uint64_t disk_sectors,
 	"mkdisk inspect FILE [--json] [--mem MiB] [--initrd-size BYTES]"
 int inspect_main(int argc, char **argv);
 
+/*
+ * The environment every mtools run inherits: MTOOLS_SKIP_CHECK, and the
+ * clock at epoch (SOURCE_DATE_EPOCH, TZ=UTC0), so that the same inputs
+ * give the same bytes. Call once, before the first tool.
+ */
+void mtools_init_environment(uint64_t epoch);
 /* Run mformat on the partition of image (the OUT.tmp file). */
-void mtools_format(const char *image, const struct fat32_plan *plan);
+void mtools_format(const char *image, const struct fat32_plan *plan,
+		   uint32_t volume_id);
 /* Make a directory in the partition, "/boot". */
 void mtools_mkdir(const char *image, const char *fat_path);
 /* Copy a host file into the partition. */

@@ -7,10 +7,19 @@
  * Each tool runs through posix_spawnp() with an argument vector, never a
  * shell, so no file name is ever parsed as shell syntax. Its stdout and
  * stderr go into one pipe; when it fails, what it said becomes a single
- * mkdisk error line. main() sets MTOOLS_SKIP_CHECK=1 in the environment the
- * tools inherit: mtools would otherwise refuse a partition whose geometry
- * it finds odd. mcopy reads from stdin when the source is "-": that is how
+ * mkdisk error line. mtools_init_environment() sets what the tools inherit:
+ * MTOOLS_SKIP_CHECK=1, since mtools would otherwise refuse a partition
+ * whose geometry it finds odd, and the clock (below). mcopy reads from stdin when the source is "-": that is how
  * the embedded EFI loader and the config go in, from a temporary file.
+ *
+ * Reproducible images: mformat would pick a random volume serial, so it
+ * gets one (-N). Every directory entry mformat, mmd and mcopy write (the
+ * volume label, ".", "..", each file) carries the time the tool ran: mtools
+ * takes "now" from SOURCE_DATE_EPOCH when it is set (Debian 12's 4.0.32
+ * does), for the creation, change and access dates alike, and turns it
+ * into FAT's local date and time with the C library's localtime(), so TZ
+ * is set too, to UTC. The files go in one at a time in the order main()
+ * gives, so they take the same clusters every time.
  *
  * Hosted code (the build machine). Every failure goes through mkdisk_die().
  */
@@ -159,9 +168,22 @@ static void mtools_run(const char *image, char *const argv[], int stdin_fd)
 		   WEXITSTATUS(status));
 }
 
-void mtools_format(const char *image, const struct fat32_plan *plan)
+void mtools_init_environment(uint64_t epoch)
 {
-	char sectors[16], spc[16], hidden[16];
+	char value[32];
+
+	snprintf(value, sizeof(value), "%llu", (unsigned long long)epoch);
+	/* "UTC0": a POSIX TZ rule, needing no zoneinfo file. */
+	if (setenv("MTOOLS_SKIP_CHECK", "1", 1) < 0 ||
+	    setenv("SOURCE_DATE_EPOCH", value, 1) < 0 ||
+	    setenv("TZ", "UTC0", 1) < 0)
+		mkdisk_die("setenv: %s", strerror(errno));
+}
+
+void mtools_format(const char *image, const struct fat32_plan *plan,
+		   uint32_t volume_id)
+{
+	char sectors[16], spc[16], hidden[16], serial[16];
 	char *argv[] = {
 		"mformat", "-i", image_spec(image),
 		"-F",				/* FAT32 */
@@ -172,12 +194,14 @@ void mtools_format(const char *image, const struct fat32_plan *plan)
 		"-h", MTOOLS_HEADS, "-s", MTOOLS_SECTORS,
 		"-H", hidden,		/* sectors before the FAT */
 		"-v", MKDISK_VOLUME_LABEL,
+		"-N", serial,		/* volume ID, 8 hex digits */
 		"::", NULL
 	};
 
 	snprintf(sectors, sizeof(sectors), "%u", plan->partition_sectors);
 	snprintf(spc, sizeof(spc), "%u", plan->sectors_per_cluster);
 	snprintf(hidden, sizeof(hidden), "%u", PARTITION_START_LBA);
+	snprintf(serial, sizeof(serial), "%08x", volume_id);
 	mtools_run(image, argv, -1);
 }
 
