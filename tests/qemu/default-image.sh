@@ -11,6 +11,9 @@
 #   CMDLINE  the kernel command line (default console=tty0 console=ttyS0,115200)
 #   BUILD    the build directory (default build), which holds build/mkdisk
 # then runs build/mkdisk -o OUT and says what it built and how to boot it.
+# The same kernel and busybox give the same OUT, byte for byte: the
+# initramfs and mkdisk are both reproducible, and both date their files
+# SOURCE_DATE_EPOCH (from the environment; 1980-01-01 when unset).
 
 set -uo pipefail
 LIB_PROG=default-image

@@ -27,6 +27,14 @@
 # with zeros (which the kernel's unpacker skips) to exactly BYTES: an initrd
 # of a known size for benchmarks.
 #
+# The archive is reproducible: the same busybox and files give the same
+# bytes. Every entry is dated SOURCE_DATE_EPOCH (1980-01-01 00:00:00 UTC
+# when unset, as mkdisk does), directories are 0755, the entries are in
+# C-locale order, cpio --reproducible numbers the inodes from 1 and stores
+# no device numbers, and gzip -n leaves out the name and time. Only the
+# random files (/payload, /NAME, /pad) differ from run to run, by design;
+# the shell mode without --payload-size has none.
+#
 # Writes FILE, and FILE.sha256 (sha256sum format, one line per payload);
 # prints one line saying what it built.
 
@@ -69,6 +77,10 @@ esac
     lib_die "--pad-to $pad_to: not a number of bytes"
 [[ $name =~ ^[A-Za-z0-9._-]+$ ]] ||
     lib_die "--name $name: not a plain file name"
+# mkdisk's MKDISK_DEFAULT_EPOCH (mkdisk/mkdisk.h): 1980-01-01 00:00:00 UTC.
+epoch=${SOURCE_DATE_EPOCH-315532800}
+[[ $epoch =~ ^[0-9]+$ ]] ||
+    lib_die "SOURCE_DATE_EPOCH=$epoch: not a whole number of seconds since 1970"
 lib_need cpio cpio
 lib_need sha256sum coreutils
 [ "$compress" = none ] || lib_need gzip gzip
@@ -148,10 +160,15 @@ for f in "${payload_files[@]}"; do
     random_file "$tree/$f" "$payload_size"
 done
 
-# make_archive: the staging root as one cpio archive at $archive.
+# make_archive: the staging root as one cpio archive at $archive. mkdir
+# follows the umask, cp and ln take the time of day: both are set here, so
+# that only the contents reach the archive.
 make_archive() {
+    find "$tree" -mindepth 1 -type d -exec chmod 0755 {} + &&
+        find "$tree" -mindepth 1 -exec touch -h -d "@$epoch" {} + ||
+        lib_die "$out: cannot set the modes and dates in $tree"
     (cd "$tree" && find . -mindepth 1 | LC_ALL=C sort |
-        cpio -o -H newc -R 0:0 --quiet) >"$archive.cpio" ||
+        cpio -o -H newc -R 0:0 --reproducible --quiet) >"$archive.cpio" ||
         lib_die "$out: cpio failed"
     if [ "$compress" = gzip ]; then
         gzip -n -c "$archive.cpio" >"$archive" || lib_die "$out: gzip failed"
