@@ -6,7 +6,9 @@
 # mkdisk (sfdisk, mtools' mdir/mtype/minfo/mcopy, od, cmp); then every
 # refusal is tried: kernels that are not bzImages, bad initrds, a command
 # line too long, files that do not fit, bad output paths, a failing mtools
-# and a signal in the middle of a build. Each refusal must exit 1 with one
+# and a signal in the middle of a build. Reproducible images: the same
+# inputs give the same sha256 seconds apart, any changed input or option a
+# different one, and default-image.sh (`make disk.img`) twice the same. Each refusal must exit 1 with one
 # line `mkdisk: error: ...` on stderr, leave an existing OUT as it was and
 # no OUT.tmp.* behind. Last, `mkdisk inspect` (tests/mkdisk/inspect-cases.sh,
 # sourced: the suite runner runs only one *-tests.sh per directory).
@@ -172,7 +174,7 @@ if [ -z "$kernel" ] || [ ! -f "$kernel" ]; then
 elif [ ! -x "$MKDISK" ]; then
     missing="$MKDISK is not built (make $MKDISK)"
 fi
-for tool in sfdisk mdir mtype minfo mcopy od cmp sha256sum; do
+for tool in sfdisk mdir mtype minfo mcopy od cmp sha256sum cpio gzip; do
     command -v "$tool" >/dev/null || missing="$missing $tool is not installed"
 done
 for bin in "$STAGE1_BIN" "$STAGE2_BIN" "$EFI_BIN"; do
@@ -395,6 +397,159 @@ else
     pass "replace an image"
 fi
 
+# --- Reproducible images. ---
+
+# The disk signature (MBR) and the volume ID (minfo, an independent
+# reader of the FAT boot sector) of an image, as "SIGNATURE VOLUME_ID" in
+# hex.
+image_ids() {
+    local sig vol
+    sig=$(le "$MBR_DISK_SIG_OFFSET" 4 "$1")
+    vol=$(minfo -i "$1$PART_OFFSET" :: 2>/dev/null |
+        sed -n 's/^serial number: *\([0-9A-Fa-f]*\)$/\1/p')
+    printf '%08x %s\n' "$sig" "${vol,,}"
+}
+
+# sum FILE: the sha256 of FILE.
+sum() {
+    sha256sum <"$1" | cut -d ' ' -f 1
+}
+
+# repro NAME ARGS...: build $work/repro-NAME.img with the good image's
+# kernel and ARGS; $rc as run_mkdisk.
+repro() {
+    local name=$1
+    shift
+    run_mkdisk -o "$work/repro-$name.img" --kernel "$kernel" "$@"
+    [ "$rc" -eq 0 ] || fail "reproducible $name" "exit status $rc: $(err_line)"
+}
+
+# expect_differ CASE NAME WHAT: repro-NAME.img must differ from
+# repro-base.img in its sha256 and, as the hash of the inputs changed, in
+# both identifiers too (WHAT says which: "ids" or "sha256").
+expect_differ() {
+    local case=$1 img=$work/repro-$2.img base=$work/repro-base.img
+    if [ ! -f "$img" ] || [ ! -f "$base" ]; then
+        fail "$case" "skipped because an image is missing"
+    elif [ "$(sum "$img")" = "$(sum "$base")" ]; then
+        fail "$case" "same sha256 as the unchanged build: $(sum "$img")"
+    elif [ "$3" = ids ] && { [ "$(image_ids "$img" | cut -d ' ' -f 1)" = \
+        "$(image_ids "$base" | cut -d ' ' -f 1)" ] ||
+        [ "$(image_ids "$img" | cut -d ' ' -f 2)" = \
+            "$(image_ids "$base" | cut -d ' ' -f 2)" ]; }; then
+        fail "$case" "disk signature or volume ID unchanged:" \
+            "$(image_ids "$img") vs $(image_ids "$base")"
+    else
+        pass "$case"
+    fi
+}
+
+unset SOURCE_DATE_EPOCH
+cp "$work/initrd-a" "$work/repro-initrd"
+repro_args=(--initrd "$work/repro-initrd" --cmdline "$cmdline")
+repro base "${repro_args[@]}"
+# Seconds later, another output name, another time zone: the same bytes.
+sleep 2
+(cd "$work" && TZ=Asia/Tokyo "$MKDISK_ABS" -o repro-again.img \
+    --kernel "$kernel" "${repro_args[@]}" >/dev/null 2>"$work/stderr")
+rc=$?
+base_ids=$(image_ids "$work/repro-base.img")
+if [ "$rc" -ne 0 ]; then
+    fail "reproducible: same inputs, same sha256" "exit status $rc: $(err_line)"
+elif ! cmp -s "$work/repro-base.img" "$work/repro-again.img"; then
+    fail "reproducible: same inputs, same sha256" \
+        "$(cmp -l "$work/repro-base.img" "$work/repro-again.img" |
+            wc -l) bytes differ, the first at" \
+        "$(cmp "$work/repro-base.img" "$work/repro-again.img" |
+            sed 's/.*byte //')"
+elif [[ ! $base_ids =~ ^[0-9a-f]{8}\ [0-9a-f]{8}$ ]] ||
+    [ "${base_ids%% *}" = 00000000 ]; then
+    fail "reproducible: same inputs, same sha256" "identifiers: $base_ids"
+else
+    pass "reproducible: same inputs, same sha256"
+fi
+
+# Without SOURCE_DATE_EPOCH, every entry is dated 1980-01-01 00:00: the
+# directories, ".", "..", and the 8 files of the good image's layout.
+mdir -/ -i "$work/repro-base.img$PART_OFFSET" ::/ 2>/dev/null |
+    grep -E ' [0-9]{4}-[0-9]{2}-[0-9]{2} ' >"$work/dates"
+dated=$(grep -cE ' 1980-01-01 +0:00 *$' "$work/dates")
+entries=$(wc -l <"$work/dates")
+if [ "$entries" -lt 8 ] || [ "$dated" -ne "$entries" ]; then
+    fail "reproducible: dated 1980-01-01" "$dated of $entries entries:" \
+        "$(grep -vE ' 1980-01-01 +0:00 *$' "$work/dates" | head -n 2 |
+            tr '\n' '|')"
+else
+    pass "reproducible: dated 1980-01-01"
+fi
+
+# One byte of the initrd changed: the image and both identifiers change.
+poke "$work/repro-initrd" $((($(le 1000 1 "$work/repro-initrd") + 1) % 256)) 1000
+repro initrd "${repro_args[@]}"
+expect_differ "reproducible: one initrd byte changes the image" initrd ids
+cp "$work/initrd-a" "$work/repro-initrd"
+
+repro cmdline --initrd "$work/repro-initrd" --cmdline "$cmdline x"
+expect_differ "reproducible: the cmdline changes the image" cmdline ids
+
+repro size "${repro_args[@]}" --size 100
+expect_differ "reproducible: --size changes the image" size ids
+
+SOURCE_DATE_EPOCH=1700000000 repro epoch "${repro_args[@]}"
+expect_differ "reproducible: SOURCE_DATE_EPOCH changes the image" epoch ids
+if [ -f "$work/repro-epoch.img" ] &&
+    ! mdir -i "$work/repro-epoch.img$PART_OFFSET" ::/boot 2>/dev/null |
+    grep -qE '^vmlinuz +[0-9]+ 2023-11-14 +22:13 *$'; then
+    fail "reproducible: SOURCE_DATE_EPOCH dates the files" \
+        "vmlinuz not dated 2023-11-14 22:13 (UTC):" \
+        "$(mdir -i "$work/repro-epoch.img$PART_OFFSET" ::/boot 2>&1 |
+            grep vmlinuz)"
+else
+    pass "reproducible: SOURCE_DATE_EPOCH dates the files"
+fi
+
+# --disk-id sets both identifiers; another value, another image.
+repro disk-id "${repro_args[@]}" --disk-id 1A2B3C4D
+repro disk-id-2 "${repro_args[@]}" --disk-id 0x1a2b3c4e
+got=$(image_ids "$work/repro-disk-id.img")
+if [ "$got" != "1a2b3c4d 1a2b3c4d" ]; then
+    fail "--disk-id 1A2B3C4D" "disk signature and volume ID: $got"
+elif ! sfdisk --dump "$work/repro-disk-id.img" 2>/dev/null |
+    grep -q '^label-id: 0x1a2b3c4d$'; then
+    fail "--disk-id 1A2B3C4D" "sfdisk: $(sfdisk --dump \
+        "$work/repro-disk-id.img" 2>&1 | grep label-id)"
+elif [ "$(image_ids "$work/repro-disk-id-2.img")" != "1a2b3c4e 1a2b3c4e" ] ||
+    [ "$(sum "$work/repro-disk-id.img")" = \
+        "$(sum "$work/repro-disk-id-2.img")" ]; then
+    fail "--disk-id 1A2B3C4D" "--disk-id 0x1a2b3c4e:" \
+        "$(image_ids "$work/repro-disk-id-2.img"), same sha256"
+else
+    pass "--disk-id 1A2B3C4D"
+fi
+rm -f "$work"/repro-*.img
+
+# make disk.img's script twice, seconds apart, with the same kernel and
+# busybox: the initramfs and the image come out the same.
+default_image() {
+    KERNEL=$kernel INITRD='' BUILD=$BUILD \
+        bash tests/qemu/default-image.sh "$1" >"$work/default.log" 2>&1
+}
+if ! default_image "$work/default-1.img"; then
+    fail "default-image.sh twice, same sha256" "$(tail -n 1 "$work/default.log")"
+else
+    sleep 2
+    if ! default_image "$work/default-2.img"; then
+        fail "default-image.sh twice, same sha256" "$(tail -n 1 "$work/default.log")"
+    elif [ "$(sum "$work/default-1.img")" != "$(sum "$work/default-2.img")" ]; then
+        fail "default-image.sh twice, same sha256" \
+            "$(cmp "$work/default-1.img" "$work/default-2.img")"
+    else
+        pass "default-image.sh twice, same sha256"
+        echo "mkdisk-tests: the default image: sha256 $(sum "$work/default-1.img")"
+    fi
+fi
+rm -f "$work"/default-*.img
+
 # --- Refusals. ---
 
 out=$work/refused.img
@@ -601,6 +756,19 @@ expect_usage "no -o" --kernel "$kernel" --cmdline x
 expect_usage "--size below 64" -o "$out" --kernel "$kernel" --cmdline x --size 63
 expect_usage "--size not a number" -o "$out" --kernel "$kernel" --cmdline x --size 1e3
 expect_usage "stray argument" -o "$out" --kernel "$kernel" --cmdline x extra
+for id in 0 0x00000000 xyz 123456789 0x "" 12-34 " 1"; do
+    expect_usage "--disk-id '$id'" -o "$out" --kernel "$kernel" --cmdline x \
+        --disk-id "$id"
+done
+expect_usage "--disk-id given twice" -o "$out" --kernel "$kernel" \
+    --cmdline x --disk-id 1 --disk-id 2
+
+# SOURCE_DATE_EPOCH: a malformed value or one FAT cannot date is an error.
+for epoch in abc 12x -1 "" 315532799 4354819199; do
+    SOURCE_DATE_EPOCH=$epoch expect_refusal "SOURCE_DATE_EPOCH='$epoch'" \
+        "^mkdisk: error: SOURCE_DATE_EPOCH=$epoch: " \
+        "$out" -o "$out" --kernel "$kernel" --cmdline x
+done
 
 # --- mkdisk inspect: its cases live beside this file. ---
 . tests/mkdisk/inspect-cases.sh
