@@ -255,7 +255,6 @@ static uint32_t parse_disk_id(const char *arg)
 {
 	const char *digits = arg;
 	unsigned long value;
-	char *end;
 
 	if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
 		digits += 2;
@@ -263,7 +262,7 @@ static uint32_t parse_disk_id(const char *arg)
 	    !digits[0] || strlen(digits) > 8)
 		usage_error("--disk-id %s: not a 32-bit hexadecimal number "
 			    "(1 to 8 hex digits, e.g. 1a2b3c4d)", arg);
-	value = strtoul(digits, &end, 16);
+	value = strtoul(digits, NULL, 16);
 	if (value == 0)
 		usage_error("--disk-id %s: must not be 0, which means "
 			    "\"no signature\"", arg);
