@@ -12,9 +12,14 @@ STAGE2_C := $(wildcard boot/stage2/*.c)
 STAGE2_ASM := $(wildcard boot/stage2/*.asm)
 # The shared protocol code stage2 links: no host-only files.
 STAGE2_COMMON := ata.c bzimage.c config.c fat.c fmt.c mbr.c
+# The loader core and the drivers stage2 uses, compiled for it.
+STAGE2_CORE := boot.c console.c keys.c menu.c
+STAGE2_DRIVERS := serial16550.c
 STAGE2_OBJS := $(STAGE2_ASM:%.asm=$(BUILD)/%.o) \
 	$(STAGE2_C:%.c=$(BUILD)/%.o) \
-	$(STAGE2_COMMON:%.c=$(BUILD)/boot/common/%.o)
+	$(STAGE2_COMMON:%.c=$(BUILD)/boot/common/%.o) \
+	$(STAGE2_CORE:%.c=$(BUILD)/boot/core/%.o) \
+	$(STAGE2_DRIVERS:%.c=$(BUILD)/boot/drivers/%.o)
 
 all: $(STAGE1_BIN) $(STAGE2_BIN)
 
@@ -39,7 +44,18 @@ $(BUILD)/boot/stage2/%.o: boot/stage2/%.asm $(BUILD)/layout.inc \
 $(BUILD)/boot/stage2/%.o: boot/stage2/%.c
 	$(quiet) CC $@
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(STAGE2_CFLAGS) -Iboot/stage2 $(DEPFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(STAGE2_CFLAGS) -Iboot/stage2 -Icore -Idrivers $(DEPFLAGS) \
+		-c -o $@ $<
+
+$(BUILD)/boot/core/%.o: core/%.c
+	$(quiet) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(STAGE2_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(BUILD)/boot/drivers/%.o: drivers/%.c
+	$(quiet) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(STAGE2_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(BUILD)/boot/common/%.o: common/%.c
 	$(quiet) CC $@

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * console.c - the UEFI loader's messages, on the firmware console and on
- * COM1, and the keyboard (a key to go on after a failure, the menu).
+ * console.c - the UEFI backend's console, keys and time for
+ * core/platform.h: text on the firmware console and on COM1, keys from
+ * SimpleTextInput (decoded here) and from COM1 (decoded by core/keys.c).
  *
  * Runs under boot services, in long mode. Text goes to ST->ConOut, which
  * the firmware draws on the screen (GOP or VGA text). Whether it also
@@ -15,94 +16,49 @@
  *
  * After ExitBootServices the firmware console is gone: from then on only
  * COM1, by port I/O, is used (the trace's last lines, or why the boot
- * stopped), and a key to reboot comes from COM1 too.
+ * stopped), and a key to reboot comes from COM1 too; with neither, the
+ * loader waits for ever.
+ *
+ * Time is the TSC, calibrated once against the firmware's Stall(): boot
+ * services offer timer events but no clock to read, and the TSC still
+ * runs after ExitBootServices.
  */
+#include "console.h"
 #include "fmt.h"
-#include "loader.h"
-#include "portio.h"
+#include "keys.h"
 #include "layout.h"
-
-/* 16550 UART registers, offsets from COM1_PORT. */
-#define UART_THR	0	/* transmit holding (DLAB 0) */
-#define UART_DLL	0	/* divisor latch low (DLAB 1) */
-#define UART_IER	1	/* interrupt enable (DLAB 0) */
-#define UART_DLM	1	/* divisor latch high (DLAB 1) */
-#define UART_FCR	2	/* FIFO control */
-#define UART_LCR	3	/* line control */
-#define UART_MCR	4	/* modem control */
-#define UART_LSR	5	/* line status */
-
-#define UART_LCR_8N1	0x03
-#define UART_LCR_DLAB	0x80
-#define UART_FCR_ENABLE	0x07	/* enable and clear both FIFOs */
-#define UART_MCR_DTR_RTS 0x03
-#define UART_RBR	0	/* receive buffer (DLAB 0) */
-#define UART_LSR_DR	0x01	/* data ready */
-#define UART_LSR_THRE	0x20	/* transmit holding register empty */
-#define UART_LSR_ABSENT	0xff	/* no UART decodes the port */
-/* 115200 baud: the divisor of the 1.8432 MHz / 16 clock. */
-#define UART_DIVISOR_115200	1
-/* Polls of LSR before a character is dropped: never hang on a dead UART. */
-#define UART_TX_POLLS	100000
+#include "loader.h"
+#include "platform.h"
+#include "serial16550.h"
 
 /* EFI time unit for timers: 100 ns. */
-#define EFI_TIMER_TICKS_PER_S	10000000ull
+#define EFI_TIMER_TICKS_PER_MS	10000ull
+/* plat_idle(): wake at least this often to poll COM1 and the clock. */
+#define IDLE_MS			10
+/* TSC calibration: this long a Stall(). */
+#define CALIBRATE_US		10000
 
-#define CONSOLE_LINE_MAX	512
-
-static bool com1_direct;	/* write COM1 ourselves */
+static bool com1_direct;	/* write and read COM1 ourselves */
 static bool boot_services_gone;	/* after ExitBootServices */
-
-/* Program COM1 for 115200 8N1, FIFOs on, no interrupts. */
-static bool com1_init(void)
-{
-	if (inb(COM1_PORT + UART_LSR) == UART_LSR_ABSENT)
-		return false;
-	outb(COM1_PORT + UART_IER, 0);
-	outb(COM1_PORT + UART_LCR, UART_LCR_DLAB);
-	outb(COM1_PORT + UART_DLL, UART_DIVISOR_115200 & 0xff);
-	outb(COM1_PORT + UART_DLM, UART_DIVISOR_115200 >> 8);
-	outb(COM1_PORT + UART_LCR, UART_LCR_8N1);
-	outb(COM1_PORT + UART_FCR, UART_FCR_ENABLE);
-	outb(COM1_PORT + UART_MCR, UART_MCR_DTR_RTS);
-	return true;
-}
-
-static void com1_putc(char c)
-{
-	for (unsigned i = 0; i < UART_TX_POLLS; i++)
-		if (inb(COM1_PORT + UART_LSR) & UART_LSR_THRE)
-			break;
-	outb(COM1_PORT + UART_THR, (uint8_t)c);
-}
-
-static void com1_write(const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\n')
-			com1_putc('\r');
-		com1_putc(*s);
-	}
-}
+static EFI_EVENT idle_timer;	/* periodic, IDLE_MS; NULL: none */
+static uint64_t tsc_per_ms;
 
 /*
- * ConOut takes UCS-2 and wants "\r\n"; text here is ASCII. Its status is
- * not checked: a console that cannot print has nowhere to say so.
+ * ConOut takes UCS-2; text here is ASCII. Its status is not checked: a
+ * console that cannot print has nowhere to say so.
  */
-static void conout_write(const char *s)
+static void conout_write(const char *s, size_t len)
 {
 	CHAR16 buf[128];
 	unsigned n = 0;
 
-	for (; *s; s++) {
-		if (n + 3 > sizeof(buf) / sizeof(buf[0])) {
+	for (size_t i = 0; i < len; i++) {
+		if (n + 2 > sizeof(buf) / sizeof(buf[0])) {
 			buf[n] = 0;
 			ST->ConOut->OutputString(ST->ConOut, buf);
 			n = 0;
 		}
-		if (*s == '\n')
-			buf[n++] = L'\r';
-		buf[n++] = (CHAR16)(unsigned char)*s;
+		buf[n++] = (CHAR16)(unsigned char)s[i];
 	}
 	buf[n] = 0;
 	ST->ConOut->OutputString(ST->ConOut, buf);
@@ -146,41 +102,53 @@ static bool conout_has_uart(void)
 	return found;
 }
 
+static uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
 void console_init(void)
 {
-	com1_direct = !conout_has_uart() && com1_init();
+	uint64_t t0;
+
+	com1_direct = !conout_has_uart() && serial16550_init(COM1_PORT);
+	if (EFI_ERROR(BS->CreateEvent(EVT_TIMER, 0, NULL, NULL,
+				      &idle_timer)))
+		idle_timer = NULL;
+	else if (EFI_ERROR(BS->SetTimer(idle_timer, TimerPeriodic,
+					IDLE_MS * EFI_TIMER_TICKS_PER_MS))) {
+		BS->CloseEvent(idle_timer);
+		idle_timer = NULL;
+	}
+	t0 = rdtsc();
+	BS->Stall(CALIBRATE_US);
+	tsc_per_ms = (rdtsc() - t0) / (CALIBRATE_US / 1000);
+	/* A TSC that does not count: time in Stall()s, roughly. */
+	if (tsc_per_ms == 0)
+		tsc_per_ms = 1;
 }
 
-static void console_write(const char *s)
+void plat_console_write(const char *s, size_t len)
 {
 	if (!boot_services_gone)
-		conout_write(s);
+		conout_write(s, len);
 	if (com1_direct)
-		com1_write(s);
-}
-
-void console_printf(const char *fmt, ...)
-{
-	char line[CONSOLE_LINE_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	console_write(line);
+		serial16550_write(COM1_PORT, s, len);
 }
 
 void console_trace(const struct loader *ld, const char *fmt, ...)
 {
-	char line[CONSOLE_LINE_MAX];
 	va_list ap;
 
-	if (!ld->trace)
+	(void)ld;
+	if (!trace_on)
 		return;
 	va_start(ap, fmt);
-	fmt_vsnprintf(line, sizeof(line), fmt, ap);
+	console_vprintf(fmt, ap);
 	va_end(ap);
-	console_write(line);
 }
 
 const char *console_status_name(EFI_STATUS status)
@@ -234,83 +202,84 @@ const char *console_status_name(EFI_STATUS status)
 	return unknown;
 }
 
-int console_poll_key(void)
+int plat_key_poll(void)
 {
 	EFI_INPUT_KEY key;
 
-	if (EFI_ERROR(ST->ConIn->ReadKeyStroke(ST->ConIn, &key)))
-		return -1;
-	return key.UnicodeChar;
-}
-
-EFI_EVENT console_deadline(unsigned timeout_s)
-{
-	EFI_EVENT timer;
-
-	if (EFI_ERROR(BS->CreateEvent(EVT_TIMER, 0, NULL, NULL, &timer)))
-		return NULL;
-	if (EFI_ERROR(BS->SetTimer(timer, TimerRelative,
-				   timeout_s * EFI_TIMER_TICKS_PER_S))) {
-		BS->CloseEvent(timer);
-		return NULL;
+	if (boot_services_gone ||
+	    EFI_ERROR(ST->ConIn->ReadKeyStroke(ST->ConIn, &key)))
+		return KEY_NONE;
+	/* SCAN_UP..SCAN_ESC: UEFI's order is ours, Esc aside. */
+	switch (key.ScanCode) {
+	case SCAN_NULL:
+		break;
+	case SCAN_UP: return KEY_UP;
+	case SCAN_DOWN: return KEY_DOWN;
+	case SCAN_RIGHT: return KEY_RIGHT;
+	case SCAN_LEFT: return KEY_LEFT;
+	case SCAN_HOME: return KEY_HOME;
+	case SCAN_END: return KEY_END;
+	case SCAN_INSERT: return KEY_INSERT;
+	case SCAN_DELETE: return KEY_DELETE;
+	case SCAN_PAGE_UP: return KEY_PGUP;
+	case SCAN_PAGE_DOWN: return KEY_PGDN;
+	case SCAN_ESC: return KEY_ESC;
+	default:
+		if (key.ScanCode >= SCAN_F1 && key.ScanCode <= SCAN_F10)
+			return KEY_F1 + (key.ScanCode - SCAN_F1);
+		if (key.ScanCode == SCAN_F11 || key.ScanCode == SCAN_F12)
+			return KEY_F11 + (key.ScanCode - SCAN_F11);
+		return KEY_NONE;
 	}
-	return timer;
+	if (key.UnicodeChar == CHAR_CARRIAGE_RETURN ||
+	    key.UnicodeChar == CHAR_LINEFEED)
+		return KEY_ENTER;
+	if (key.UnicodeChar == CHAR_BACKSPACE || key.UnicodeChar == CHAR_TAB ||
+	    (key.UnicodeChar >= 0x20 && key.UnicodeChar < 0x7f))
+		return key.UnicodeChar;
+	return KEY_NONE;
 }
 
-void console_deadline_done(EFI_EVENT deadline)
+int plat_serial_poll(void)
 {
-	BS->CloseEvent(deadline);
+	return com1_direct ? serial16550_getc(COM1_PORT) : -1;
 }
 
-int console_read_key(EFI_EVENT deadline)
+uint32_t plat_time_ms(void)
 {
-	EFI_EVENT events[2] = { ST->ConIn->WaitForKey, deadline };
+	return (uint32_t)(rdtsc() / tsc_per_ms);
+}
+
+void plat_idle(void)
+{
+	EFI_EVENT events[2];
 	UINTN index;
-	EFI_INPUT_KEY key;
-	EFI_STATUS st;
 
-	for (;;) {
-		st = BS->WaitForEvent(deadline ? 2 : 1, events, &index);
-		if (EFI_ERROR(st) || index == 1)
-			return -1;
-		st = ST->ConIn->ReadKeyStroke(ST->ConIn, &key);
-		/* A key event can fire without a key to read: wait again. */
-		if (st != EFI_NOT_READY)
-			return EFI_ERROR(st) ? -1 : key.UnicodeChar;
+	if (boot_services_gone) {
+		__asm__ volatile("pause");
+		return;
 	}
+	if (!idle_timer) {
+		BS->Stall(IDLE_MS * 1000);
+		return;
+	}
+	/* Halt until a key or the next tick of the timer. */
+	events[0] = ST->ConIn->WaitForKey;
+	events[1] = idle_timer;
+	BS->WaitForEvent(2, events, &index);
 }
 
 void console_boot_services_gone(void)
 {
 	boot_services_gone = true;
 	if (!com1_direct)
-		com1_direct = com1_init();
+		com1_direct = serial16550_init(COM1_PORT);
 }
 
-void console_reboot(void)
+void plat_reboot(void)
 {
 	/* A runtime service: still there after ExitBootServices. */
 	RT->ResetSystem(EfiResetCold, EFI_SUCCESS, 0, NULL);
 	for (;;)
 		__asm__ volatile("cli; hlt");
-}
-
-void console_fatal(void)
-{
-	console_printf("bzboot: cannot boot. Press a key to reboot.\n");
-	if (!boot_services_gone) {
-		/* Keys typed before the failure do not count. */
-		ST->ConIn->Reset(ST->ConIn, FALSE);
-		console_read_key(NULL);
-	} else if (com1_direct) {
-		/* No ConIn any more: the key comes from COM1. */
-		while (!(inb(COM1_PORT + UART_LSR) & UART_LSR_DR))
-			__asm__ volatile("pause");
-		inb(COM1_PORT + UART_RBR);
-	} else {
-		/* Neither keyboard nor serial line: stay here. */
-		for (;;)
-			__asm__ volatile("cli; hlt");
-	}
-	console_reboot();
 }

@@ -21,12 +21,17 @@ EFI_CRT0 := /usr/lib/crt0-efi-x86_64.o
 EFI_LDS := /usr/lib/elf_x86_64_efi.lds
 EFI_LIBDIR := /usr/lib
 
-EFI_SRCS := efi/main.c efi/console.c efi/file.c efi/menu.c efi/memory.c \
+EFI_SRCS := efi/main.c efi/console.c efi/file.c efi/platform.c efi/memory.c \
 	efi/video.c efi/acpi.c efi/linux.c efi/ata.c efi/lib.c
 EFI_COMMON := fmt bzimage config fat ata
+# The loader core and the drivers, compiled again for EFI.
+EFI_CORE := boot console keys menu
+EFI_DRIVERS := serial16550
 EFI_OBJS := $(patsubst efi/%.c,$(BUILD)/efi/%.o,$(EFI_SRCS)) \
 	$(BUILD)/efi/handover.o \
-	$(patsubst %,$(BUILD)/efi/common/%.o,$(EFI_COMMON))
+	$(patsubst %,$(BUILD)/efi/common/%.o,$(EFI_COMMON)) \
+	$(patsubst %,$(BUILD)/efi/core/%.o,$(EFI_CORE)) \
+	$(patsubst %,$(BUILD)/efi/drivers/%.o,$(EFI_DRIVERS))
 
 # -Bsymbolic: bind every reference inside the image, so the relocations
 # left are the R_X86_64_RELATIVE ones crt0's _relocate applies at start.
@@ -40,6 +45,16 @@ EFI_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .rodata \
 all: $(EFI_BIN)
 
 $(BUILD)/efi/%.o: efi/%.c
+	$(quiet) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(EFI_CFLAGS) -Icore -Idrivers $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/efi/core/%.o: core/%.c
+	$(quiet) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(EFI_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BUILD)/efi/drivers/%.o: drivers/%.c
 	$(quiet) CC $@
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(EFI_CFLAGS) $(DEPFLAGS) -c $< -o $@

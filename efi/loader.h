@@ -35,6 +35,7 @@
 #include "ata.h"
 #include "bzimage.h"
 #include "config.h"
+#include "console.h"
 #include "fat.h"
 #include "linux_boot.h"
 
@@ -141,24 +142,18 @@ struct loader {
 	bool dma_media_error;		/* ata.c: the drive failed a read */
 };
 
-/* console.c: ConOut, and COM1 unless ConOut already reaches a UART. */
+/*
+ * console.c: the backend's console, keys and time for core/platform.h:
+ * ConOut, and COM1 unless ConOut already reaches a UART. Messages go
+ * through core/console.h (console_printf, console_fatal).
+ */
 void console_init(void);
-void console_printf(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
 /* Only with the trace on: the lines of common/trace.h, and a few more. */
 void console_trace(const struct loader *ld, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const char *console_status_name(EFI_STATUS status);
-/* A key's character, or -1: none typed yet (poll), or deadline passed. */
-int console_poll_key(void);
-int console_read_key(EFI_EVENT deadline);	/* NULL: wait forever */
-EFI_EVENT console_deadline(unsigned timeout_s);	/* NULL if no timer */
-void console_deadline_done(EFI_EVENT deadline);
 /* After ExitBootServices: print on COM1 only, or not at all. */
 void console_boot_services_gone(void);
-void console_reboot(void) __attribute__((noreturn));
-/* The end of a failed boot: wait for a key, then reboot. */
-void console_fatal(void) __attribute__((noreturn));
 
 /* file.c: the FAT volume this loader was loaded from. */
 bool file_open_boot_volume(struct loader *ld);
@@ -185,9 +180,11 @@ bool ata_read_boot_disk(struct loader *ld, uint64_t lba, uint32_t count,
 			void *buf);
 void ata_close_boot_disk(struct loader *ld);
 
-/* menu.c: /bzboot.cfg and the choice of an entry. */
-bool menu_load_config(struct loader *ld);
-unsigned menu_choose_entry(struct loader *ld);
+/*
+ * platform.c: the boot volume's files and memory for core/platform.h, on
+ * the loader state main.c allocated.
+ */
+extern struct loader *platform_loader;
 
 /* memory.c: allocations, the memory map, and ExitBootServices. */
 /*

@@ -12,17 +12,19 @@
  * "64-bit Boot Protocol" says, leave boot services and jump to the
  * kernel's 64-bit entry (or its 32-bit one, for a 32-bit kernel).
  *
- * A failure prints one line that names the file and the problem. Then,
- * as in stage2, a key tries the next entry (R reboots); when none is
- * left, a key reboots. Nothing loops or reboots by itself.
+ * The loader core (core/) reads the config, shows the menu and runs the
+ * entry loop, as in stage2; boot_entry() here is the UEFI way to boot one.
+ * A failure prints one line that names the file and the problem. Then a
+ * key tries the next entry (R reboots); when none is left, a key reboots.
+ * Nothing loops or reboots by itself.
  */
+#include "boot.h"
 #include "loader.h"
+#include "platform.h"
 
 /* One entry, from its kernel file to the jump; returns only on failure. */
 static void boot_entry(struct loader *ld)
 {
-	console_printf("bzboot: booting entry \"%s\"\n", ld->entry->name);
-
 	/* Check the bzImage, place it, read its protected-mode part. */
 	if (!linux_load_kernel(ld))
 		return;
@@ -60,27 +62,14 @@ static void boot_entry(struct loader *ld)
 	linux_start_kernel(ld);
 }
 
-/* From the chosen entry on, each in turn, a key between two tries. */
-static void boot_entries(struct loader *ld, unsigned first)
+void plat_boot_entry(const struct config_entry *entry)
 {
-	unsigned count = ld->cfg.entry_count, i = first;
-	int key;
+	struct loader *ld = platform_loader;
 
-	for (unsigned tried = 1;; tried++) {
-		ld->entry = &ld->cfg.entry[i];
-		boot_entry(ld);
-		/* It failed and said why: give back what it allocated. */
-		linux_unload(ld);
-		if (tried == count)
-			break;
-		i = (i + 1) % count;
-		console_printf("bzboot: press R to reboot, any other key to "
-			       "try entry \"%s\"\n", ld->cfg.entry[i].name);
-		key = console_read_key(NULL);
-		if (key == 'r' || key == 'R')
-			console_reboot();
-	}
-	console_printf("bzboot: no entry could be booted\n");
+	ld->entry = entry;
+	boot_entry(ld);
+	/* It failed and said why: give back what it allocated. */
+	linux_unload(ld);
 }
 
 /*
@@ -117,7 +106,6 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	struct loader *ld;
-	int key;
 
 	/* gnu-efi's ST, BS and RT: the pointers the other files use. */
 	ST = systab;
@@ -142,18 +130,19 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	}
 	BS->SetMem(ld, sizeof(*ld), 0);
 	ld->image = image;
+	platform_loader = ld;
 
-	/* A key held at start turns the trace on ('t' or 'T'), as in stage2. */
-	key = console_poll_key();
-	ld->trace = key == 't' || key == 'T';
+	/* A key held at start turns the trace on ('t' or 'T'). */
+	boot_check_trace_key();
 
 	/* The FAT volume BOOTX64.EFI came from: config, kernel, initrd. */
 	if (!file_open_boot_volume(ld))
 		console_fatal();
 
-	/* /bzboot.cfg, through the shared parser. */
-	if (!menu_load_config(ld))
+	/* /bzboot.cfg: entries, default, timeout, trace. */
+	if (!boot_read_config(&ld->cfg))
 		console_fatal();
+	ld->trace = trace_on;
 	if (ld->cfg.gdb)
 		gdb_wait(ld);
 
@@ -161,10 +150,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	ata_open_boot_disk(ld);
 
 	/*
-	 * The default entry, or the one picked before the timeout; then the
-	 * others in turn, while they fail.
+	 * The menu, then the chosen entry through boot_entry(); the others
+	 * in turn, while they fail.
 	 */
-	boot_entries(ld, menu_choose_entry(ld));
-
-	console_fatal();
+	boot_entries(&ld->cfg);
 }

@@ -1,35 +1,23 @@
 // SPDX-License-Identifier: MIT
 /*
- * console.c - stage2's output and input: every character goes to the
- * screen and to COM1 through its ports, so a run with -nographic or
- * -serial shows the same text as the screen. The screen is written in the
- * VGA text buffer directly when the BIOS left it in 80x25 text mode (with
- * the BIOS's cursor kept in step), else through INT 10h. Keys come from
- * INT 16h or from COM1. 32-bit protected mode; BIOS calls via bios_int().
+ * console.c - the BIOS backend's console for core/platform.h: every
+ * character goes to the screen and to COM1 (drivers/serial16550.c), so a
+ * run with -nographic or -serial shows the same text as the screen. The
+ * screen is written in the VGA text buffer directly when the BIOS left it
+ * in 80x25 text mode (with the BIOS's cursor kept in step), else through
+ * INT 10h. Keys come from INT 16h, decoded here, and from COM1, decoded by
+ * core/keys.c. 32-bit protected mode; BIOS calls via bios_int().
  */
 #include <stdarg.h>
 
 #include "bios.h"
+#include "console.h"
 #include "fmt.h"
+#include "keys.h"
 #include "layout.h"
+#include "platform.h"
+#include "serial16550.h"
 #include "stage2.h"
-
-/* 16550 UART registers, as offsets from COM1_PORT. */
-#define UART_DATA	0	/* DLAB=0: transmit/receive */
-#define UART_IER	1	/* DLAB=0: interrupt enable */
-#define UART_DLL	0	/* DLAB=1: divisor low */
-#define UART_DLM	1	/* DLAB=1: divisor high */
-#define UART_FCR	2
-#define UART_LCR	3
-#define UART_MCR	4
-#define UART_LSR	5
-#define UART_LCR_8N1	0x03
-#define UART_LCR_DLAB	0x80
-#define UART_LSR_DR	0x01	/* data ready */
-#define UART_LSR_THRE	0x20	/* transmit holding register empty */
-#define UART_DIVISOR_115200 1
-/* Give up on a UART that never drains: it is not there. */
-#define UART_TX_SPINS	100000
 
 /* The VGA text buffer and the BIOS data area's video fields. */
 #define VGA_TEXT_ADDR		0xb8000
@@ -45,8 +33,8 @@
 #define BDA_CURSOR_POS		0x450	/* page 0: column, then row */
 #define BDA_VIDEO_PAGE		0x462	/* active display page */
 
-bool trace_on;
 static bool vga_text;		/* write the text buffer, not INT 10h */
+static bool com1;		/* a UART answers at COM1_PORT */
 
 static bool vga_text_mode(void);
 
@@ -63,21 +51,7 @@ static volatile uint8_t *bda(uintptr_t addr)
 void console_init(void)
 {
 	vga_text = vga_text_mode();
-	outb(COM1_PORT + UART_IER, 0);
-	outb(COM1_PORT + UART_LCR, UART_LCR_DLAB);
-	outb(COM1_PORT + UART_DLL, UART_DIVISOR_115200);
-	outb(COM1_PORT + UART_DLM, 0);
-	outb(COM1_PORT + UART_LCR, UART_LCR_8N1);
-	outb(COM1_PORT + UART_FCR, 0x07);	/* FIFOs on and cleared */
-	outb(COM1_PORT + UART_MCR, 0x03);	/* DTR, RTS */
-}
-
-static void serial_putc(char c)
-{
-	for (int i = 0; i < UART_TX_SPINS; i++)
-		if (inb(COM1_PORT + UART_LSR) & UART_LSR_THRE)
-			break;
-	outb(COM1_PORT + UART_DATA, (uint8_t)c);
+	com1 = serial16550_init(COM1_PORT);
 }
 
 /* INT 10h AH=0Eh: teletype output. In: AL char, BH page, BL colour. */
@@ -158,34 +132,41 @@ static void screen_putc(char c)
 		screen_putc_bios(c);
 }
 
-static void console_putc(char c)
+void plat_console_write(const char *s, size_t len)
 {
-	if (c == '\n') {
-		serial_putc('\r');
-		screen_putc('\r');
-	}
-	serial_putc(c);
-	screen_putc(c);
+	if (com1)
+		serial16550_write(COM1_PORT, s, len);
+	for (size_t i = 0; i < len; i++)
+		screen_putc(s[i]);
 }
 
-void console_printf(const char *fmt, ...)
+/* INT 16h scan codes of the keys without an ASCII code. */
+static int bios_scan_key(uint8_t scan)
 {
-	char buf[512];
-	va_list ap;
+	static const struct {
+		uint8_t scan;
+		int16_t key;
+	} keys[] = {
+		{ 0x48, KEY_UP }, { 0x50, KEY_DOWN }, { 0x4b, KEY_LEFT },
+		{ 0x4d, KEY_RIGHT }, { 0x47, KEY_HOME }, { 0x4f, KEY_END },
+		{ 0x52, KEY_INSERT }, { 0x53, KEY_DELETE },
+		{ 0x49, KEY_PGUP }, { 0x51, KEY_PGDN },
+		{ 0x85, KEY_F11 }, { 0x86, KEY_F12 },
+	};
 
-	va_start(ap, fmt);
-	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	for (const char *p = buf; *p; p++)
-		console_putc(*p);
+	/* F1..F10: scan codes 3Bh..44h. */
+	if (scan >= 0x3b && scan <= 0x44)
+		return KEY_F1 + (scan - 0x3b);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (keys[i].scan == scan)
+			return keys[i].key;
+	return KEY_NONE;
 }
 
-int console_pollkey(void)
+int plat_key_poll(void)
 {
 	struct biosregs r;
 
-	if (inb(COM1_PORT + UART_LSR) & UART_LSR_DR)
-		return inb(COM1_PORT + UART_DATA);
 	/*
 	 * INT 16h AH=01h: keystroke waiting? Out: ZF clear if so. With
 	 * interrupts on, so the keyboard and timer interrupts get in.
@@ -195,41 +176,30 @@ int console_pollkey(void)
 	r.eflags |= EFLAGS_IF;
 	bios_int(0x16, &r, &r);
 	if (r.eflags & EFLAGS_ZF)
-		return -1;
+		return KEY_NONE;
 	/* INT 16h AH=00h: read it. Out: AL ASCII, AH scan code. */
 	bios_regs_init(&r);
 	bios_int(0x16, &r, &r);
+	/* AL 00h (or E0h, the grey keys): a key known by its scan code. */
+	if (r.al == 0x00 || r.al == 0xe0)
+		return bios_scan_key(r.ah);
+	if (r.al == '\n')
+		return KEY_ENTER;
 	return r.al;
 }
 
-int console_getkey(void)
+int plat_serial_poll(void)
 {
-	int c;
-
-	while ((c = console_pollkey()) < 0)
-		__asm__ volatile("pause");
-	return c;
-}
-
-void console_reboot(void)
-{
-	/* The keyboard controller's reset line, then a triple fault. */
-	outb(0x64, 0xfe);
-	__asm__ volatile("lidt (%0)\n\tint3" : : "r"(&(uint64_t){ 0 }));
-	for (;;)
-		__asm__ volatile("cli; hlt");
+	return com1 ? serial16550_getc(COM1_PORT) : -1;
 }
 
 void fatal(const char *fmt, ...)
 {
-	char buf[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	console_vprintf(fmt, ap);
 	va_end(ap);
-	console_printf("%s\n", buf);
-	console_printf("bzboot: cannot boot. Press a key to reboot.\n");
-	console_getkey();
-	console_reboot();
+	console_printf("\n");
+	console_fatal();
 }

@@ -13,6 +13,7 @@
 
 #include "ata.h"
 #include "config.h"
+#include "console.h"
 #include "fat.h"
 #include "linux_boot.h"
 
@@ -23,23 +24,14 @@ void *memmove(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 
-/* console.c: VGA text through INT 10h and COM1, at once. */
+/*
+ * console.c: the backend's console for core/platform.h, VGA text through
+ * INT 10h or the text buffer, and COM1. Messages go through core/console.h.
+ */
 void console_init(void);
-void console_printf(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-/* Wait for a key on the keyboard or COM1; returns its ASCII code. */
-int console_getkey(void);
-/* A key waiting on the keyboard or COM1? Returns it, or -1. */
-int console_pollkey(void);
-/* Print one line, wait for a key, reboot. */
+/* Print one line, then core's console_fatal(): wait for a key, reboot. */
 __attribute__((noreturn, format(printf, 1, 2)))
 void fatal(const char *fmt, ...);
-/* Reboot through the keyboard controller, else a triple fault. */
-__attribute__((noreturn)) void console_reboot(void);
-
-/* Trace mode (config "trace on", or T held at start): every step shown. */
-extern bool trace_on;
-#define trace(...) do { if (trace_on) console_printf(__VA_ARGS__); } while (0)
 
 /* a20.c */
 void a20_enable(void);
@@ -93,6 +85,11 @@ void ata_close(void);
  */
 bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 		const struct e820_entry *map, unsigned map_len);
+
+/* platform.c: what the core's operations work on, set up by main.c. */
+extern struct fat_volume boot_volume;
+extern struct e820_entry e820_map[E820_MAX_ENTRIES];
+extern unsigned e820_len;
 
 /* handover.asm */
 __attribute__((noreturn))

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+/*
+ * boot.c - the boot flow above the firmware, once for both loaders: the
+ * config file through the backend's file operations and the shared parser
+ * (common/config.c), then the entry loop. The backend has set up its
+ * console and boot volume before, and does the loading and the jump in
+ * plat_boot_entry(); nothing here knows which firmware it runs on.
+ */
+#include "boot.h"
+#include "console.h"
+#include "keys.h"
+#include "platform.h"
+
+void boot_check_trace_key(void)
+{
+	int key = keys_poll();
+
+	if (key == 't' || key == 'T')
+		trace_on = true;
+}
+
+/* The file's bytes into text (size + 1 bytes); false after saying why. */
+static bool read_text(char *text, uint64_t *size)
+{
+	const char *why = NULL;
+	bool ok;
+
+	if (!plat_file_open(CONFIG_PATH, size, &why)) {
+		if (why)
+			console_printf("config: %s: %s\n", CONFIG_PATH, why);
+		return false;
+	}
+	if (*size > CONFIG_MAX_BYTES) {
+		console_printf("config: %s: %llu bytes, more than %u\n",
+			       CONFIG_PATH, (unsigned long long)*size,
+			       CONFIG_MAX_BYTES);
+		plat_file_close();
+		return false;
+	}
+	ok = plat_file_read(CONFIG_PATH, 0, text, *size, &why);
+	plat_file_close();
+	if (!ok && why)
+		console_printf("config: %s: %s\n", CONFIG_PATH, why);
+	return ok;
+}
+
+bool boot_read_config(struct config *cfg)
+{
+	enum config_error err;
+	unsigned line = 0;
+	uint64_t size;
+	char *text;
+	bool ok;
+
+	text = plat_alloc(CONFIG_MAX_BYTES + 1);
+	if (!text) {
+		console_printf("config: %s: no memory for %u bytes\n",
+			       CONFIG_PATH, CONFIG_MAX_BYTES + 1);
+		return false;
+	}
+	ok = read_text(text, &size);
+	if (ok) {
+		err = config_parse(text, (size_t)size, cfg, &line);
+		/* Line 0: an error of the whole file, such as no entry. */
+		if (err != CONFIG_OK && line)
+			console_printf("config: %s:%u: %s\n", CONFIG_PATH,
+				       line, config_strerror(err));
+		else if (err != CONFIG_OK)
+			console_printf("config: %s: %s\n", CONFIG_PATH,
+				       config_strerror(err));
+		ok = err == CONFIG_OK;
+	}
+	plat_free(text);
+	/* The parser's promise, checked where an index is used. */
+	if (ok && (cfg->entry_count == 0 ||
+		   cfg->default_entry >= cfg->entry_count)) {
+		console_printf("config: %s: no entry to boot\n", CONFIG_PATH);
+		ok = false;
+	}
+	if (ok && cfg->trace)
+		trace_on = true;
+	return ok;
+}
+
+void boot_entries(const struct config *cfg)
+{
+	unsigned count = cfg->entry_count, i = menu_choose_entry(cfg);
+	int key;
+
+	for (unsigned tried = 1;; tried++) {
+		console_printf("bzboot: booting entry \"%s\"\n",
+			       cfg->entry[i].name);
+		plat_boot_entry(&cfg->entry[i]);
+		if (tried == count)
+			break;
+		i = (i + 1) % count;
+		console_printf("bzboot: press R to reboot, any other key to "
+			       "try entry \"%s\"\n", cfg->entry[i].name);
+		keys_flush();
+		key = keys_wait();
+		if (key == 'r' || key == 'R')
+			plat_reboot();
+	}
+	console_printf("bzboot: no entry could be booted\n");
+	console_fatal();
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * platform.h - the seam between the loader core (core/) and a firmware
+ * backend: every operation the core needs from the machine, declared once.
+ * boot/stage2/platform.c defines them for the BIOS, efi/platform.c for
+ * UEFI, tests/unit/fake_platform.c for the host tests (an in-memory file,
+ * a scripted key stream, a captured screen).
+ *
+ * Plain extern functions, not a struct of function pointers: a binary
+ * holds exactly one backend, so the linker binds each call once, with no
+ * indirect calls, no table to initialise and no pointer relocations in the
+ * position-independent EFI image; a backend that misses an operation fails
+ * to link. The host fake is one more definition of the same functions.
+ *
+ * Nothing above this header knows which firmware it runs on. The core
+ * calls these only after the backend's own set-up (console, disk, the
+ * boot volume) is done.
+ */
+#ifndef CORE_PLATFORM_H
+#define CORE_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/*
+ * Text to every output the loader owns: the screen, and the serial line
+ * when the loader drives the UART itself. Written as given: the core sends
+ * "\r\n" for a new line, as both a terminal and the screen want.
+ */
+void plat_console_write(const char *s, size_t len);
+
+/*
+ * A key from the machine's keyboard (INT 16h, EFI SimpleTextInput),
+ * decoded to an enum key (keys.h), or KEY_NONE. Never waits.
+ */
+int plat_key_poll(void);
+
+/*
+ * A byte from the serial line the loader reads itself, or -1 (none
+ * waiting, or no such line). keys.c decodes escape sequences in them.
+ */
+int plat_serial_poll(void);
+
+/* Milliseconds from an arbitrary start; wraps modulo 2^32. */
+uint32_t plat_time_ms(void);
+
+/*
+ * Give the machine a moment while polling for keys: halt until the next
+ * interrupt or a short timer, so a waiting loader does not spin flat out.
+ */
+void plat_idle(void);
+
+/* Reset the machine. */
+__attribute__((noreturn)) void plat_reboot(void);
+
+/*
+ * Memory for the core's passing needs (the config text), freed before
+ * the first entry boots. NULL when there is none.
+ */
+void *plat_alloc(size_t bytes);
+void plat_free(void *p);
+
+/*
+ * The boot volume's files, one open at a time: open path and give its
+ * size; read len bytes at offset from it; close it. On failure *why is
+ * the problem, for the caller to print after its module and the path, or
+ * NULL when the backend has printed a line of its own (UEFI's file.c
+ * names the EFI_STATUS).
+ */
+bool plat_file_open(const char *path, uint64_t *size, const char **why);
+bool plat_file_read(const char *path, uint64_t offset, void *buf,
+		    uint64_t len, const char **why);
+void plat_file_close(void);
+
+/*
+ * Load the entry's kernel and initrd(s), build what the kernel is handed,
+ * and jump. Returns only when the entry cannot be booted, after printing
+ * why and giving back what it took.
+ */
+void plat_boot_entry(const struct config_entry *entry);
+
+#endif /* CORE_PLATFORM_H */
