@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fake_platform.c - the host's core/platform.h for tests/unit/test_core.c
+ * (see fake_platform.h). Single-threaded; noreturn operations longjmp
+ * back into fake_run().
+ */
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "console.h"
+#include "fake_platform.h"
+#include "keys.h"
+#include "platform.h"
+
+#define FAKE_SCREEN_MAX		65536
+#define FAKE_EVENTS_MAX		256
+#define FAKE_FILES_MAX		8
+#define FAKE_BOOTABLE_MAX	8
+
+struct fake_event {
+	uint32_t at_ms;
+	bool serial;		/* a byte of the serial line, else a key */
+	int value;
+};
+
+static struct {
+	char screen[FAKE_SCREEN_MAX];
+	size_t screen_len;
+	char normal[FAKE_SCREEN_MAX];
+	bool crlf;
+	uint32_t now;
+	struct fake_event event[FAKE_EVENTS_MAX];
+	unsigned events, next_key, next_byte;
+	struct {
+		const char *path;
+		const void *data;
+		size_t size;
+	} file[FAKE_FILES_MAX];
+	unsigned files;
+	int open;		/* index into file[], -1: none */
+	bool no_memory;
+	int allocs;
+	const char *bootable[FAKE_BOOTABLE_MAX];
+	unsigned bootables;
+	char tried[512];
+	jmp_buf end;
+} fake;
+
+void fake_reset(void)
+{
+	memset(&fake, 0, sizeof(fake));
+	fake.crlf = true;
+	fake.open = -1;
+	/* The core's own state: trace off, no half-decoded sequence. */
+	trace_on = false;
+	keys_flush();
+}
+
+void fake_key(uint32_t at_ms, int key)
+{
+	if (fake.events < FAKE_EVENTS_MAX)
+		fake.event[fake.events++] = (struct fake_event){ at_ms, false,
+								 key };
+}
+
+void fake_serial(uint32_t at_ms, const char *bytes, size_t len)
+{
+	for (size_t i = 0; i < len && fake.events < FAKE_EVENTS_MAX; i++)
+		fake.event[fake.events++] = (struct fake_event){
+			at_ms, true, (uint8_t)bytes[i] };
+}
+
+void fake_file(const char *path, const void *data, size_t size)
+{
+	if (fake.files < FAKE_FILES_MAX)
+		fake.file[fake.files++] = (typeof(fake.file[0])){ path, data,
+								 size };
+}
+
+void fake_no_memory(void)
+{
+	fake.no_memory = true;
+}
+
+void fake_bootable(const char *name)
+{
+	if (fake.bootables < FAKE_BOOTABLE_MAX)
+		fake.bootable[fake.bootables++] = name;
+}
+
+enum fake_end fake_run(void (*fn)(void))
+{
+	int end = setjmp(fake.end);
+
+	if (end)
+		return (enum fake_end)end;
+	fn();
+	return FAKE_RETURNED;
+}
+
+const char *fake_screen(void)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < fake.screen_len; i++)
+		if (fake.screen[i] != '\r')
+			fake.normal[n++] = fake.screen[i];
+	fake.normal[n] = '\0';
+	return fake.normal;
+}
+
+bool fake_screen_crlf(void)
+{
+	return fake.crlf;
+}
+
+uint32_t fake_now(void)
+{
+	return fake.now;
+}
+
+const char *fake_tried(void)
+{
+	return fake.tried;
+}
+
+int fake_allocs_live(void)
+{
+	return fake.allocs;
+}
+
+void plat_console_write(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len && fake.screen_len + 1 < FAKE_SCREEN_MAX;
+	     i++) {
+		if (s[i] == '\n' &&
+		    (fake.screen_len == 0 ||
+		     fake.screen[fake.screen_len - 1] != '\r'))
+			fake.crlf = false;
+		fake.screen[fake.screen_len++] = s[i];
+	}
+}
+
+/* The next due event of the kind asked for, or -1. */
+static int next_due(bool serial, unsigned *next)
+{
+	while (*next < fake.events) {
+		struct fake_event *e = &fake.event[*next];
+
+		if (e->serial != serial) {
+			++*next;
+			continue;
+		}
+		if (e->at_ms > fake.now)
+			return -1;
+		++*next;
+		return e->value;
+	}
+	return -1;
+}
+
+int plat_key_poll(void)
+{
+	int key = next_due(false, &fake.next_key);
+
+	return key < 0 ? KEY_NONE : key;
+}
+
+int plat_serial_poll(void)
+{
+	return next_due(true, &fake.next_byte);
+}
+
+uint32_t plat_time_ms(void)
+{
+	return fake.now;
+}
+
+void plat_idle(void)
+{
+	uint32_t last = 0;
+
+	for (unsigned i = 0; i < fake.events; i++)
+		if (fake.event[i].at_ms > last)
+			last = fake.event[i].at_ms;
+	if (fake.now > last + FAKE_STUCK_MS)
+		longjmp(fake.end, FAKE_STUCK);
+	fake.now += FAKE_IDLE_MS;
+}
+
+void plat_reboot(void)
+{
+	longjmp(fake.end, FAKE_REBOOTED);
+}
+
+void *plat_alloc(size_t bytes)
+{
+	void *p = fake.no_memory ? NULL : malloc(bytes);
+
+	if (p)
+		fake.allocs++;
+	return p;
+}
+
+void plat_free(void *p)
+{
+	if (p)
+		fake.allocs--;
+	free(p);
+}
+
+bool plat_file_open(const char *path, uint64_t *size, const char **why)
+{
+	for (unsigned i = 0; i < fake.files; i++) {
+		if (strcmp(fake.file[i].path, path) == 0) {
+			fake.open = (int)i;
+			*size = fake.file[i].size;
+			return true;
+		}
+	}
+	*why = "no such file or directory";
+	return false;
+}
+
+bool plat_file_read(const char *path, uint64_t offset, void *buf,
+		    uint64_t len, const char **why)
+{
+	(void)path;
+	if (fake.open < 0 || offset + len > fake.file[fake.open].size) {
+		*why = "read past the end";
+		return false;
+	}
+	memcpy(buf, (const char *)fake.file[fake.open].data + offset, len);
+	return true;
+}
+
+void plat_file_close(void)
+{
+	fake.open = -1;
+}
+
+void plat_boot_entry(const struct config_entry *entry)
+{
+	size_t n = strlen(fake.tried);
+
+	snprintf(fake.tried + n, sizeof(fake.tried) - n, "%s%s",
+		 n ? " " : "", entry->name);
+	for (unsigned i = 0; i < fake.bootables; i++)
+		if (strcmp(fake.bootable[i], entry->name) == 0)
+			longjmp(fake.end, FAKE_BOOTED);
+	/* What a backend prints when an entry fails. */
+	plat_console_write("linux: ", 7);
+	plat_console_write(entry->kernel, strlen(entry->kernel));
+	plat_console_write(": cannot boot\r\n", 15);
+}

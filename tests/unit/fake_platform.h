@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fake_platform.h - core/platform.h on the host, for the unit tests of the
+ * loader core: a clock that moves only when the core idles, a scripted
+ * stream of keys and serial bytes (each due at a time), a captured screen,
+ * files held in memory, and an entry boot that fails or "jumps" as told.
+ * The core's noreturn ends (reboot, a kernel started, a wait no script
+ * will ever answer) come back to the test through fake_run().
+ */
+#ifndef TESTS_UNIT_FAKE_PLATFORM_H
+#define TESTS_UNIT_FAKE_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* How a fake_run() ended. */
+enum fake_end {
+	FAKE_RETURNED,		/* the function returned */
+	FAKE_REBOOTED,		/* plat_reboot() */
+	FAKE_BOOTED,		/* plat_boot_entry() of an entry told to boot */
+	FAKE_STUCK,		/* waiting, with nothing left in the script */
+};
+
+/* The clock advances by this much each plat_idle(). */
+#define FAKE_IDLE_MS		10
+/* Idle this long past the last scripted input: FAKE_STUCK. */
+#define FAKE_STUCK_MS		(3600 * 1000)
+
+/* Start afresh: empty screen, script, files; clock at 0; trace off. */
+void fake_reset(void);
+/* A key from the keyboard (enum key), due at at_ms. */
+void fake_key(uint32_t at_ms, int key);
+/* Bytes from the serial line, due at at_ms. */
+void fake_serial(uint32_t at_ms, const char *bytes, size_t len);
+/* A file on the boot volume; data is not copied. */
+void fake_file(const char *path, const void *data, size_t size);
+/* plat_alloc() fails from now on. */
+void fake_no_memory(void);
+/* Entries whose plat_boot_entry() "starts the kernel"; others fail. */
+void fake_bootable(const char *name);
+
+/* Run fn; how it ended. */
+enum fake_end fake_run(void (*fn)(void));
+
+/* All output so far, with "\r\n" turned into "\n". */
+const char *fake_screen(void);
+/* Whether every "\n" written came as "\r\n". */
+bool fake_screen_crlf(void);
+uint32_t fake_now(void);
+/* Names of the entries plat_boot_entry() was asked for, space-separated. */
+const char *fake_tried(void);
+/* Allocations not freed. */
+int fake_allocs_live(void);
+
+#endif /* TESTS_UNIT_FAKE_PLATFORM_H */

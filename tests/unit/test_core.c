@@ -1,0 +1,535 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_core.c - host tests of the loader core (core/): the serial line's
+ * escape-sequence decoder byte by byte, then the config reader, the menu
+ * and the entry loop driven through the fake platform (fake_platform.c):
+ * scripted keys at given times, the captured screen checked line for line
+ * with the messages the QEMU suites expect, a fake entry boot that fails
+ * or starts the kernel.
+ */
+#include <stdlib.h>
+
+#include "boot.h"
+#include "check.h"
+#include "console.h"
+#include "fake_platform.h"
+#include "keys.h"
+
+/* --- the escape-sequence decoder ------------------------------------ */
+
+/*
+ * The keys bytes decode to, at time 0, then expired at 1000 ms; taken as
+ * they come, as keys_poll() does.
+ */
+static int decode(const char *bytes, int *keys, int max)
+{
+	struct keys_vt vt = { 0 };
+	int n = 0, key;
+
+	for (const char *p = bytes; *p; p++) {
+		keys_vt_feed(&vt, (uint8_t)*p, 0);
+		while ((key = keys_vt_next(&vt)) != KEY_NONE && n < max)
+			keys[n++] = key;
+	}
+	keys_vt_expire(&vt, 1000);
+	while ((key = keys_vt_next(&vt)) != KEY_NONE && n < max)
+		keys[n++] = key;
+	return n;
+}
+
+static void check_one(const char *bytes, int want, const char *name)
+{
+	int keys[4], n = decode(bytes, keys, 4);
+
+	CHECK(n == 1 && keys[0] == want, "vt: %s decodes to one key (%d)",
+	      name, n ? keys[0] : KEY_NONE);
+}
+
+static void test_vt(void)
+{
+	static const struct {
+		const char *bytes;
+		int key;
+		const char *name;
+	} one[] = {
+		{ "\x1b[A", KEY_UP, "ESC [ A" },
+		{ "\x1b[B", KEY_DOWN, "ESC [ B" },
+		{ "\x1b[C", KEY_RIGHT, "ESC [ C" },
+		{ "\x1b[D", KEY_LEFT, "ESC [ D" },
+		{ "\x1bOA", KEY_UP, "ESC O A" },
+		{ "\x1bOD", KEY_LEFT, "ESC O D" },
+		{ "\x1b[H", KEY_HOME, "ESC [ H" },
+		{ "\x1b[F", KEY_END, "ESC [ F" },
+		{ "\x1bOH", KEY_HOME, "ESC O H" },
+		{ "\x1bOF", KEY_END, "ESC O F" },
+		{ "\x1b[1~", KEY_HOME, "ESC [ 1 ~" },
+		{ "\x1b[2~", KEY_INSERT, "ESC [ 2 ~" },
+		{ "\x1b[3~", KEY_DELETE, "ESC [ 3 ~" },
+		{ "\x1b[4~", KEY_END, "ESC [ 4 ~" },
+		{ "\x1b[5~", KEY_PGUP, "ESC [ 5 ~" },
+		{ "\x1b[6~", KEY_PGDN, "ESC [ 6 ~" },
+		{ "\x1b[7~", KEY_HOME, "ESC [ 7 ~ (rxvt)" },
+		{ "\x1b[8~", KEY_END, "ESC [ 8 ~ (rxvt)" },
+		{ "\x1bOP", KEY_F1, "ESC O P" },
+		{ "\x1bOQ", KEY_F2, "ESC O Q" },
+		{ "\x1bOR", KEY_F3, "ESC O R" },
+		{ "\x1bOS", KEY_F4, "ESC O S" },
+		{ "\x1b[11~", KEY_F1, "ESC [ 11 ~" },
+		{ "\x1b[15~", KEY_F5, "ESC [ 15 ~" },
+		{ "\x1b[17~", KEY_F6, "ESC [ 17 ~" },
+		{ "\x1b[21~", KEY_F10, "ESC [ 21 ~" },
+		{ "\x1b[23~", KEY_F11, "ESC [ 23 ~" },
+		{ "\x1b[24~", KEY_F12, "ESC [ 24 ~" },
+		{ "\x1b[[A", KEY_F1, "ESC [ [ A (Linux console)" },
+		{ "\x1b[[E", KEY_F5, "ESC [ [ E (Linux console)" },
+		{ "\x1b[1;5A", KEY_UP, "ESC [ 1 ; 5 A (Ctrl-Up)" },
+		{ "\x1b[3;2~", KEY_DELETE, "ESC [ 3 ; 2 ~ (Shift-Delete)" },
+		{ "\x1b", KEY_ESC, "a lone ESC" },
+		{ "\r", KEY_ENTER, "CR" },
+		{ "\n", KEY_ENTER, "LF" },
+		{ "\x7f", KEY_BACKSPACE, "DEL" },
+		{ "\b", KEY_BACKSPACE, "BS" },
+		{ "\t", KEY_TAB, "TAB" },
+		{ "x", 'x', "a letter" },
+		{ "7", '7', "a digit" },
+	};
+	struct keys_vt vt = { 0 };
+	int keys[8], n;
+
+	for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++)
+		check_one(one[i].bytes, one[i].key, one[i].name);
+
+	/* A lone ESC waits for KEYS_ESC_TIMEOUT_MS, and no longer. */
+	keys_vt_feed(&vt, 0x1b, 5000);
+	keys_vt_expire(&vt, 5000 + KEYS_ESC_TIMEOUT_MS - 1);
+	CHECK_EQ(keys_vt_next(&vt), KEY_NONE, "vt: ESC pending before the "
+		 "timeout");
+	keys_vt_expire(&vt, 5000 + KEYS_ESC_TIMEOUT_MS);
+	CHECK_EQ(keys_vt_next(&vt), KEY_ESC, "vt: ESC at the timeout");
+	/* The clock wraps: still a difference of 100 ms. */
+	keys_vt_feed(&vt, 0x1b, UINT32_MAX - 10);
+	keys_vt_expire(&vt, KEYS_ESC_TIMEOUT_MS - 11);
+	CHECK_EQ(keys_vt_next(&vt), KEY_ESC, "vt: ESC timeout across a wrap");
+	/* The rest of a sequence after the timeout would be its own keys. */
+	keys_vt_feed(&vt, 0x1b, 0);
+	keys_vt_feed(&vt, '[', 50);
+	keys_vt_expire(&vt, 500);
+	keys_vt_feed(&vt, 'A', 500);
+	CHECK_EQ(keys_vt_next(&vt), KEY_UP, "vt: ESC [ is not expired");
+
+	n = decode("\x1bx", keys, 8);
+	CHECK(n == 2 && keys[0] == KEY_ESC && keys[1] == 'x',
+	      "vt: ESC x is Esc, then x");
+	n = decode("\x1b\x1b[A", keys, 8);
+	CHECK(n == 2 && keys[0] == KEY_ESC && keys[1] == KEY_UP,
+	      "vt: ESC ESC [ A is Esc, then Up");
+	n = decode("\x1b[99~1", keys, 8);
+	CHECK(n == 1 && keys[0] == '1',
+	      "vt: an unknown ESC [ 99 ~ is dropped, the next key stays");
+	n = decode("\x1b[Z2", keys, 8);
+	CHECK(n == 1 && keys[0] == '2', "vt: ESC [ Z (Shift-Tab) dropped");
+	n = decode("\x1b[1234567890123A3", keys, 8);
+	CHECK(n == 1 && keys[0] == '3',
+	      "vt: an overlong sequence is dropped whole, the next key stays");
+	n = decode("\x1b[A\x1b[B\r", keys, 8);
+	CHECK(n == 3 && keys[0] == KEY_UP && keys[1] == KEY_DOWN &&
+	      keys[2] == KEY_ENTER, "vt: sequences back to back");
+	n = decode("\x01\x1b[A", keys, 8);
+	CHECK(n == 1 && keys[0] == KEY_UP, "vt: a control byte is no key");
+}
+
+/* --- a config and a menu --------------------------------------------- */
+
+static struct config cfg;
+static unsigned chosen;
+
+static void set_entries(unsigned count, unsigned def, unsigned timeout_s)
+{
+	static const char *const names[] = { "first", "second", "third" };
+
+	memset(&cfg, 0, sizeof(cfg));
+	for (unsigned i = 0; i < count; i++) {
+		snprintf(cfg.entry[i].name, sizeof(cfg.entry[i].name), "%s",
+			 names[i]);
+		snprintf(cfg.entry[i].kernel, sizeof(cfg.entry[i].kernel),
+			 "/boot/%s", names[i]);
+	}
+	cfg.entry_count = count;
+	cfg.default_entry = def;
+	cfg.timeout_s = timeout_s;
+}
+
+static void run_menu(void)
+{
+	chosen = menu_choose_entry(&cfg);
+}
+
+#define MENU_3 \
+	"  1) first\n" \
+	"  2) second (default)\n" \
+	"  3) third\n" \
+	"bzboot: press 1-3 to choose, Enter to boot; booting the default " \
+	"in 2 s\n"
+
+static void test_menu(void)
+{
+	/* timeout 0: the default at once, nothing shown. */
+	fake_reset();
+	set_entries(3, 1, 0);
+	fake_key(0, '3');
+	CHECK_EQ(fake_run(run_menu), FAKE_RETURNED, "menu: timeout 0 returns");
+	CHECK_EQ(chosen, 1, "menu: timeout 0 boots the default");
+	CHECK_STREQ(fake_screen(), "", "menu: timeout 0 shows nothing");
+	CHECK_EQ(fake_now(), 0, "menu: timeout 0 does not wait");
+
+	/* One entry: no menu either. */
+	fake_reset();
+	set_entries(1, 0, 5);
+	fake_run(run_menu);
+	CHECK_EQ(chosen, 0, "menu: one entry boots at once");
+	CHECK_STREQ(fake_screen(), "", "menu: one entry shows nothing");
+
+	/* No key: the list, the prompt, the default after the timeout. */
+	fake_reset();
+	set_entries(3, 1, 2);
+	CHECK_EQ(fake_run(run_menu), FAKE_RETURNED, "menu: timeout returns");
+	CHECK_EQ(chosen, 1, "menu: the timeout boots the default");
+	CHECK_STREQ(fake_screen(), MENU_3, "menu: the list and prompt");
+	CHECK(fake_screen_crlf(), "menu: lines end in CR LF");
+	CHECK(fake_now() >= 2000 && fake_now() <= 2000 + FAKE_IDLE_MS,
+	      "menu: waits 2 s (%u ms)", fake_now());
+
+	/* A digit boots that entry at once. */
+	fake_reset();
+	set_entries(3, 1, 2);
+	fake_key(500, '3');
+	fake_run(run_menu);
+	CHECK_EQ(chosen, 2, "menu: 3 picks the third entry");
+	CHECK(fake_now() >= 500 && fake_now() < 600,
+	      "menu: a digit does not wait for the timeout (%u ms)",
+	      fake_now());
+	CHECK_STREQ(fake_screen(), MENU_3, "menu: a digit prints nothing");
+
+	/* The same from the serial line. */
+	fake_reset();
+	set_entries(3, 1, 2);
+	fake_serial(300, "1", 1);
+	fake_run(run_menu);
+	CHECK_EQ(chosen, 0, "menu: 1 on serial picks the first entry");
+
+	/* A digit past the last entry, and other keys, are ignored. */
+	fake_reset();
+	set_entries(3, 1, 2);
+	fake_key(100, '4');
+	fake_key(200, '0');
+	fake_key(300, 'x');
+	fake_key(400, KEY_F1);
+	fake_run(run_menu);
+	CHECK_EQ(chosen, 1, "menu: 4, 0, x, F1 are ignored");
+	CHECK(fake_now() >= 2000, "menu: ignored keys do not stop the "
+	      "timeout (%u ms)", fake_now());
+
+	/* Enter boots the default at once. */
+	fake_reset();
+	set_entries(3, 1, 2);
+	fake_key(300, KEY_ENTER);
+	fake_run(run_menu);
+	CHECK_EQ(chosen, 1, "menu: Enter boots the default");
+	CHECK(fake_now() < 400, "menu: Enter does not wait (%u ms)",
+	      fake_now());
+
+	/* CR from the serial line is Enter. */
+	fake_reset();
+	set_entries(3, 1, 2);
+	fake_serial(300, "\r", 1);
+	fake_run(run_menu);
+	CHECK(chosen == 1 && fake_now() < 400, "menu: CR on serial is Enter");
+
+	/* Arrows move the choice; Enter boots it. */
+	fake_reset();
+	set_entries(3, 1, 2);
+	fake_key(100, KEY_DOWN);
+	fake_key(200, KEY_ENTER);
+	fake_run(run_menu);
+	CHECK_EQ(chosen, 2, "menu: Down, Enter boots the third entry");
+	CHECK_STREQ(fake_screen(), MENU_3 "  -> 3) third\n",
+		    "menu: Down shows the new choice");
+
+	fake_reset();
+	set_entries(3, 1, 2);
+	fake_key(100, KEY_UP);
+	fake_key(200, KEY_UP);
+	fake_key(300, KEY_ENTER);
+	fake_run(run_menu);
+	CHECK_EQ(chosen, 0, "menu: Up stops at the first entry");
+	CHECK_STREQ(fake_screen(), MENU_3 "  -> 1) first\n",
+		    "menu: Up at the top shows nothing more");
+
+	fake_reset();
+	set_entries(3, 0, 2);
+	fake_key(100, KEY_END);
+	fake_key(150, KEY_DOWN);
+	fake_key(200, KEY_HOME);
+	fake_key(250, KEY_DOWN);
+	fake_run(run_menu);
+	CHECK_EQ(chosen, 1, "menu: End, Down, Home, Down; the timeout boots "
+		 "the choice");
+	CHECK(fake_now() >= 2000, "menu: arrows do not stop the timeout");
+
+	/* Arrows from a terminal: escape sequences on the serial line. */
+	fake_reset();
+	set_entries(3, 0, 2);
+	fake_serial(100, "\x1b[B", 3);
+	fake_serial(200, "\x1bOB", 3);
+	fake_serial(300, "\x1b[A\r", 4);
+	fake_run(run_menu);
+	CHECK_EQ(chosen, 1, "menu: ESC [ B, ESC O B, ESC [ A, CR on serial");
+
+	/* A lone Esc on serial is ignored, not the start of a hang. */
+	fake_reset();
+	set_entries(3, 1, 1);
+	fake_serial(100, "\x1b", 1);
+	CHECK_EQ(fake_run(run_menu), FAKE_RETURNED, "menu: Esc on serial");
+	CHECK(chosen == 1 && fake_now() >= 1000 && fake_now() < 1100,
+	      "menu: Esc is ignored (%u ms)", fake_now());
+}
+
+/* --- the entry loop --------------------------------------------------- */
+
+static void run_entries(void)
+{
+	boot_entries(&cfg);
+}
+
+#define BOOTING(name)	"bzboot: booting entry \"" name "\"\n"
+#define FAILED(name)	"linux: /boot/" name ": cannot boot\n"
+#define PROMPT(name)	"bzboot: press R to reboot, any other key to try " \
+			"entry \"" name "\"\n"
+#define NONE_BOOTED	"bzboot: no entry could be booted\n" \
+			"bzboot: cannot boot. Press a key to reboot.\n"
+
+static void test_entries(void)
+{
+	/* The default boots: nothing else happens. */
+	fake_reset();
+	set_entries(2, 0, 0);
+	fake_bootable("first");
+	CHECK_EQ(fake_run(run_entries), FAKE_BOOTED, "loop: first boots");
+	CHECK_STREQ(fake_screen(), BOOTING("first"), "loop: first boots, "
+		    "the screen");
+
+	/* It fails: a key tries the next. */
+	fake_reset();
+	set_entries(2, 0, 0);
+	fake_bootable("second");
+	fake_key(1000, 'x');
+	CHECK_EQ(fake_run(run_entries), FAKE_BOOTED, "loop: next entry boots");
+	CHECK_STREQ(fake_tried(), "first second", "loop: next entry tried");
+	CHECK_STREQ(fake_screen(), BOOTING("first") FAILED("first")
+		    PROMPT("second") BOOTING("second"),
+		    "loop: next entry, the screen");
+	CHECK(fake_now() >= 1000, "loop: waits for the key (%u ms)",
+	      fake_now());
+
+	/* R (or r) reboots instead. */
+	for (int i = 0; i < 2; i++) {
+		fake_reset();
+		set_entries(2, 0, 0);
+		fake_bootable("second");
+		fake_key(1000, i ? 'r' : 'R');
+		CHECK_EQ(fake_run(run_entries), FAKE_REBOOTED,
+			 "loop: %c reboots", i ? 'r' : 'R');
+		CHECK_STREQ(fake_tried(), "first", "loop: %c tries no more",
+			    i ? 'r' : 'R');
+	}
+
+	/* R from the serial line too. */
+	fake_reset();
+	set_entries(2, 0, 0);
+	fake_serial(1000, "R", 1);
+	CHECK_EQ(fake_run(run_entries), FAKE_REBOOTED, "loop: R on serial "
+		 "reboots");
+
+	/* Any other key goes on: an arrow, Esc, Enter. */
+	fake_reset();
+	set_entries(3, 0, 0);
+	fake_bootable("third");
+	fake_key(1000, KEY_DOWN);
+	fake_serial(2000, "\r", 1);
+	CHECK_EQ(fake_run(run_entries), FAKE_BOOTED, "loop: Down, CR go on");
+	CHECK_STREQ(fake_tried(), "first second third",
+		    "loop: Down, CR try the next two");
+
+	/* No key: it waits, it never goes on by itself. */
+	fake_reset();
+	set_entries(2, 0, 0);
+	fake_bootable("second");
+	CHECK_EQ(fake_run(run_entries), FAKE_STUCK, "loop: no key, it waits");
+	CHECK_STREQ(fake_tried(), "first", "loop: no key, no second try");
+	CHECK_STREQ(fake_screen(), BOOTING("first") FAILED("first")
+		    PROMPT("second"), "loop: no key, the screen ends at the "
+		    "prompt");
+
+	/* A key typed before the prompt does not answer it. */
+	fake_reset();
+	set_entries(2, 0, 0);
+	fake_bootable("second");
+	fake_key(0, 'R');
+	fake_key(1000, 'x');
+	CHECK_EQ(fake_run(run_entries), FAKE_BOOTED,
+		 "loop: an early R is not an answer");
+
+	/* From the default on, wrapping round. */
+	fake_reset();
+	set_entries(3, 1, 0);
+	fake_key(1000, 'x');
+	fake_key(2000, 'x');
+	fake_key(3000, 'x');
+	CHECK_EQ(fake_run(run_entries), FAKE_REBOOTED,
+		 "loop: all fail, a key reboots");
+	CHECK_STREQ(fake_tried(), "second third first",
+		    "loop: from the default on, each once");
+	CHECK_STREQ(fake_screen(), BOOTING("second") FAILED("second")
+		    PROMPT("third") BOOTING("third") FAILED("third")
+		    PROMPT("first") BOOTING("first") FAILED("first")
+		    NONE_BOOTED, "loop: all fail, the screen");
+
+	/* All fail and no key: the last message stays. */
+	fake_reset();
+	set_entries(1, 0, 0);
+	CHECK_EQ(fake_run(run_entries), FAKE_STUCK,
+		 "loop: one entry fails, it waits");
+	CHECK_STREQ(fake_screen(), BOOTING("first") FAILED("first")
+		    NONE_BOOTED, "loop: one entry fails, the screen");
+
+	/* The menu first: a digit picks where the loop starts. */
+	fake_reset();
+	set_entries(3, 0, 5);
+	fake_bootable("third");
+	fake_key(100, '3');
+	CHECK_EQ(fake_run(run_entries), FAKE_BOOTED, "loop: after the menu");
+	CHECK_STREQ(fake_tried(), "third", "loop: the menu's choice first");
+}
+
+/* --- the config file and the trace key ------------------------------- */
+
+static bool read_ok;
+
+static void run_read_config(void)
+{
+	read_ok = boot_read_config(&cfg);
+}
+
+static void run_trace_key(void)
+{
+	boot_check_trace_key();
+}
+
+static void test_config(void)
+{
+	static const char good[] =
+		"timeout 3\ntrace on\nentry a\n kernel /a\nentry b\n"
+		" kernel /b\n cmdline x=1\n";
+	static const char bad[] = "timeout 3\nbogus 1\nentry a\n kernel /a\n";
+	char want[256];
+	char *big;
+
+	fake_reset();
+	fake_file(CONFIG_PATH, good, sizeof(good) - 1);
+	fake_run(run_read_config);
+	CHECK(read_ok, "config: a good one is read");
+	CHECK(cfg.entry_count == 2 && cfg.timeout_s == 3 &&
+	      strcmp(cfg.entry[1].cmdline, "x=1") == 0,
+	      "config: parsed through common/config.c");
+	CHECK(trace_on, "config: trace on turns the trace on");
+	CHECK_STREQ(fake_screen(), "", "config: a good one prints nothing");
+	CHECK_EQ(fake_allocs_live(), 0, "config: its buffer is freed");
+
+	fake_reset();
+	fake_run(run_read_config);
+	CHECK(!read_ok, "config: missing");
+	CHECK_STREQ(fake_screen(),
+		    "config: /bzboot.cfg: no such file or directory\n",
+		    "config: missing, the message");
+
+	fake_reset();
+	fake_file(CONFIG_PATH, bad, sizeof(bad) - 1);
+	fake_run(run_read_config);
+	CHECK(!read_ok, "config: bad keyword");
+	snprintf(want, sizeof(want), "config: /bzboot.cfg:2: %s\n",
+		 config_strerror(CONFIG_ERR_UNKNOWN_KEY));
+	CHECK_STREQ(fake_screen(), want, "config: bad keyword, the message");
+	CHECK_EQ(fake_allocs_live(), 0, "config: freed after an error");
+
+	fake_reset();
+	fake_file(CONFIG_PATH, "timeout 1\n", 10);
+	fake_run(run_read_config);
+	snprintf(want, sizeof(want), "config: /bzboot.cfg: %s\n",
+		 config_strerror(CONFIG_ERR_NO_ENTRIES));
+	CHECK(!read_ok, "config: no entry");
+	CHECK_STREQ(fake_screen(), want, "config: no entry, no line number");
+
+	/* CONFIG_MAX_BYTES is read; one byte more is refused. */
+	big = malloc(CONFIG_MAX_BYTES + 1);
+	memset(big, '#', CONFIG_MAX_BYTES + 1);
+	memcpy(big, "entry a\n kernel /a\n", 19);
+	big[19] = '#';
+	big[CONFIG_MAX_BYTES - 1] = '\n';
+	fake_reset();
+	fake_file(CONFIG_PATH, big, CONFIG_MAX_BYTES);
+	fake_run(run_read_config);
+	CHECK(read_ok, "config: %u bytes are read", CONFIG_MAX_BYTES);
+	fake_reset();
+	fake_file(CONFIG_PATH, big, CONFIG_MAX_BYTES + 1);
+	fake_run(run_read_config);
+	CHECK(!read_ok, "config: %u bytes are refused", CONFIG_MAX_BYTES + 1);
+	snprintf(want, sizeof(want), "config: /bzboot.cfg: %u bytes, more "
+		 "than %u\n", CONFIG_MAX_BYTES + 1, CONFIG_MAX_BYTES);
+	CHECK_STREQ(fake_screen(), want, "config: too big, the message");
+	CHECK_EQ(fake_allocs_live(), 0, "config: freed when too big");
+	free(big);
+
+	fake_reset();
+	fake_file(CONFIG_PATH, good, sizeof(good) - 1);
+	fake_no_memory();
+	fake_run(run_read_config);
+	CHECK(!read_ok, "config: no memory");
+	snprintf(want, sizeof(want), "config: /bzboot.cfg: no memory for %u "
+		 "bytes\n", CONFIG_MAX_BYTES + 1);
+	CHECK_STREQ(fake_screen(), want, "config: no memory, the message");
+
+	/* T (or t) held at start turns the trace on; other keys do not. */
+	static const struct {
+		int key;
+		bool serial, on;
+	} held[] = {
+		{ 'T', false, true }, { 't', false, true }, { 'T', true, true },
+		{ 'x', false, false }, { KEY_ENTER, false, false },
+	};
+	for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++) {
+		char byte = (char)held[i].key;
+
+		fake_reset();
+		if (held[i].serial)
+			fake_serial(0, &byte, 1);
+		else
+			fake_key(0, held[i].key);
+		fake_run(run_trace_key);
+		CHECK_EQ(trace_on, held[i].on, "trace key: %s%#x",
+			 held[i].serial ? "serial " : "", held[i].key);
+	}
+	fake_reset();
+	fake_run(run_trace_key);
+	CHECK(!trace_on && fake_now() == 0,
+	      "trace key: none held, no wait, no trace");
+}
+
+int main(void)
+{
+	check_begin("core");
+	test_vt();
+	test_menu();
+	test_entries();
+	test_config();
+	return check_end();
+}
