@@ -96,6 +96,7 @@ void boot_entries(const struct config *cfg)
 		i = (i + 1) % count;
 		console_printf("bzboot: press R to reboot, any other key to "
 			       "try entry \"%s\"\n", cfg->entry[i].name);
+		/* Keys typed while the entry loaded do not answer this. */
 		keys_flush();
 		key = keys_wait();
 		if (key == 'r' || key == 'R')
