@@ -31,103 +31,47 @@ static size_t str_len(const char *s)
 }
 
 /*
- * Try to put the kernel at addr. Two ranges must be the kernel's: what it
- * uses from where it is loaded, [addr, + kernel_span), and where its
- * decompressor runs, [bzimage_runtime_start(), + init_size); they are the
- * same range unless the kernel moves itself. The file itself, written now,
- * must be in free memory. A non-relocatable kernel has no other place to
- * go, so its ranges may also take boot services memory, which is free once
- * we exit.
+ * boot.rst min_alignment (2.10+): the alignment the kernel needs at least,
+ * as a power of two; a loader may use it instead of kernel_alignment.
  */
-static bool linux_try_kernel_at(struct loader *ld, uint64_t addr)
+static uint64_t linux_min_alignment(const struct loader *ld)
 {
-	const struct bzimage_info *info = &ld->info;
-	uint64_t run = bzimage_runtime_start(info, addr);
-	uint64_t file_end = addr + align_up(info->kernel_bytes, EFI_PAGE_SIZE);
-	uint64_t end = align_up(addr + bzimage_kernel_span(info),
-				EFI_PAGE_SIZE);
-	uint64_t run_end = align_up(run + info->init_size, EFI_PAGE_SIZE);
-	bool high_ok = info->xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G;
-	bool boot_services_ok = !info->relocatable;
-	struct memory_claim claim = { 0 };
-	bool ok;
+	const struct setup_header *hdr = (const struct setup_header *)
+		(ld->kernel_head + SETUP_HEADER_OFFSET);
+	uint8_t log2 = hdr->min_alignment;
 
-	if (addr < MIB || (addr & (EFI_PAGE_SIZE - 1)) ||
-	    (!high_ok && (end > FOUR_GIB || run_end > FOUR_GIB)))
-		return false;
-	if (run <= end && addr <= run_end) {
-		/* Overlapping or touching: one range. */
-		ok = memory_claim(&claim, addr < run ? addr : run,
-				  end > run_end ? end : run_end, addr,
-				  file_end, boot_services_ok);
-	} else {
-		ok = memory_claim(&claim, addr, end, addr, file_end,
-				  boot_services_ok) &&
-		     memory_claim(&claim, run, run_end, addr, file_end,
-				  boot_services_ok);
-	}
-	console_trace(ld, "trace: place 0x%08llx-0x%08llx runs 0x%08llx-"
-		      "0x%08llx %s\n", (unsigned long long)addr,
-		      (unsigned long long)end, (unsigned long long)run,
-		      (unsigned long long)run_end, ok ? "taken" : "not free");
-	if (!ok)
-		return false;
-	ld->kernel_claim = claim;
-	ld->load.kernel_addr = addr;
-	ld->kernel_run_addr = run;
-	return true;
-}
-
-/* Any free range for a relocatable kernel, kernel_alignment aligned. */
-static bool linux_try_kernel_anywhere(struct loader *ld)
-{
-	const struct bzimage_info *info = &ld->info;
-	uint64_t align = info->kernel_alignment ? info->kernel_alignment :
-						  EFI_PAGE_SIZE;
-	struct memory_map snapshot;
-	struct e820_entry *ranges;
-	unsigned count;
-	bool ok = false;
-
-	ranges = memory_free_ranges(&snapshot, &count);
-	if (!ranges)
-		return false;
-	for (unsigned i = 0; i < count && !ok; i++) {
-		uint64_t lo = ranges[i].addr, hi = lo + ranges[i].size;
-		uint64_t addr = align_up(lo < info->pref_address ?
-					 info->pref_address : lo, align);
-
-		if (addr + bzimage_kernel_span(info) <= hi)
-			ok = linux_try_kernel_at(ld, addr);
-	}
-	memory_free_snapshot(&snapshot);
-	return ok;
+	if (ld->info.version < BOOT_PROTOCOL(2, 10) || log2 >= 32)
+		return 0;
+	return 1ull << log2;
 }
 
 /*
- * design.md: the protected-mode part goes to code32_start (0x100000) when
- * that range is free, else to pref_address (boot.rst: "A relocating
- * bootloader should attempt to load at this address if possible"), else,
- * for a relocatable kernel, to any kernel_alignment-aligned range.
+ * Where the protected-mode part goes: common/placement.c picks the place
+ * (code32_start, pref_address, then any place a relocatable kernel may
+ * run from, kernel_alignment down to min_alignment) and memory.c claims
+ * its free pages. The runtime range may lie on boot services memory,
+ * which is free once we exit (placement.h says why that is safe).
  */
 static bool linux_place_kernel(struct loader *ld)
 {
-	const struct bzimage_info *info = &ld->info;
+	struct placement_kernel *k = &ld->kernel;
 
-	if (linux_try_kernel_at(ld, info->code32_start))
-		return true;
-	if (info->pref_address != info->code32_start &&
-	    linux_try_kernel_at(ld, info->pref_address))
-		return true;
-	if (info->relocatable && linux_try_kernel_anywhere(ld))
-		return true;
-	console_printf("linux: %s: no free memory for the kernel (%llu "
-		       "bytes from 0x%x, init_size %u)%s\n", ld->entry->kernel,
-		       (unsigned long long)bzimage_kernel_span(info),
-		       info->code32_start, info->init_size,
-		       info->relocatable ? "" :
-		       "; the kernel is not relocatable");
-	return false;
+	if (!memory_place_kernel(ld, linux_min_alignment(ld)))
+		return false;
+	console_trace(ld, "trace: place 0x%08llx-0x%08llx runs 0x%08llx-"
+		      "0x%08llx align 0x%llx taken\n",
+		      (unsigned long long)k->file.start,
+		      (unsigned long long)k->file.end,
+		      (unsigned long long)k->run.start,
+		      (unsigned long long)k->run.end,
+		      (unsigned long long)k->align);
+	/*
+	 * boot.rst: a loader that uses less than kernel_alignment writes
+	 * the alignment it used there; the initrd's placement reads it too.
+	 */
+	ld->info.kernel_alignment = (uint32_t)k->align;
+	ld->load.kernel_addr = k->load;
+	return true;
 }
 
 bool linux_load_kernel(struct loader *ld)
@@ -307,6 +251,8 @@ bool linux_init_boot_params(struct loader *ld)
 	ld->bp = (struct boot_params *)addr;
 	/* Zeroed, then the setup header copied from the file, 0x1f1 on. */
 	bzimage_init_boot_params(ld->bp, ld->kernel_head, &ld->info);
+	/* The alignment the kernel was placed with (linux_place_kernel). */
+	ld->bp->hdr.kernel_alignment = ld->info.kernel_alignment;
 	/* The header writes of boot.rst, and their ext_* high halves. */
 	bzimage_write_boot_params(ld->bp, &ld->load);
 	return true;
@@ -338,7 +284,7 @@ void linux_trace_handover(struct loader *ld)
 
 void linux_unload(struct loader *ld)
 {
-	memory_unclaim(&ld->kernel_claim);
+	memory_unclaim_kernel(ld);
 	if (ld->trampoline_addr)
 		memory_free(ld->trampoline_addr, EFI_PAGE_SIZE);
 	if (ld->load.initrd_addr)

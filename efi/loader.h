@@ -38,6 +38,7 @@
 #include "console.h"
 #include "fat.h"
 #include "linux_boot.h"
+#include "placement.h"
 
 /*
  * Byte compare, true when equal. The loader takes nothing from libefi but
@@ -75,15 +76,11 @@ struct memory_map {
 	UINT32 desc_version;
 };
 
-#define MEMORY_CLAIM_PIECES	16
-/* The pages memory_claim() allocated, to give back on failure. */
-struct memory_claim {
-	unsigned count;
-	struct {
-		uint64_t addr;
-		uint64_t bytes;
-	} piece[MEMORY_CLAIM_PIECES];
-};
+/*
+ * Spans the kernel's ranges must keep clear of: the firmware stack we run
+ * on, and the pages of the page tables (merged where they touch).
+ */
+#define MEMORY_AVOID_SPANS	64
 
 /* file.c: sectors from lba, read in one command for common/fat.c. */
 #define FILE_WINDOWS		2
@@ -124,7 +121,10 @@ struct loader {
 	/* The kernel file's boot sector and setup code, header included. */
 	uint8_t kernel_head[SETUP_MAX_BYTES];
 	struct bzimage_info info;
-	uint64_t kernel_run_addr;	/* boot.rst "kernel runtime start" */
+	/* Where the kernel goes (common/placement.c) and what we claimed. */
+	struct placement_kernel kernel;
+	struct placement_claims kernel_claims;
+	unsigned kernel_claimed;	/* pieces allocated so far */
 	bool entry_32;			/* no XLF_KERNEL_64: 32-bit protocol */
 	uint64_t trampoline_addr;	/* a page below 4 GiB, 32-bit entry */
 
@@ -134,7 +134,6 @@ struct loader {
 	struct memory_map map;
 
 	/* What an entry allocated, given back when it fails. */
-	struct memory_claim kernel_claim;
 	uint64_t map_alloc_bytes;
 	unsigned reads;			/* file Reads and DMA commands (trace) */
 	struct ata_boot_disk dma;
@@ -188,13 +187,14 @@ extern struct loader *platform_loader;
 
 /* memory.c: allocations, the memory map, and ExitBootServices. */
 /*
- * Reserve [start, end) for the kernel: its free pages are allocated now;
- * with boot_services_ok, boot services pages (free after ExitBootServices)
- * are accepted too, outside [now_start, now_end), which we write before.
+ * Place the kernel (placement_find_kernel() over the map as it is now,
+ * clear of our stack and page tables) and allocate the free pieces of its
+ * ranges: ld->kernel, ld->kernel_claims. On failure, one line says why
+ * and how much memory is missing.
  */
-bool memory_claim(struct memory_claim *c, uint64_t start, uint64_t end,
-		  uint64_t now_start, uint64_t now_end, bool boot_services_ok);
-void memory_unclaim(struct memory_claim *c);
+bool memory_place_kernel(struct loader *ld, uint64_t min_align);
+/* Give back the kernel's claimed pieces. */
+void memory_unclaim_kernel(struct loader *ld);
 bool memory_alloc_at(uint64_t addr, uint64_t bytes, EFI_MEMORY_TYPE type);
 bool memory_alloc_below(uint64_t max_addr, uint64_t bytes,
 			EFI_MEMORY_TYPE type, uint64_t *addr);

@@ -114,9 +114,17 @@ static EFI_STATUS memory_read_map(struct memory_map *map)
 }
 
 /*
+ * One scratch entry per descriptor, after the map: the e820 table made
+ * from it, or the map as common/placement.c reads it.
+ */
+#define MEMORY_SCRATCH_ENTRY_BYTES \
+	(sizeof(struct placement_range) > sizeof(struct e820_entry) ? \
+	 sizeof(struct placement_range) : sizeof(struct e820_entry))
+
+/*
  * How big a buffer the map needs: its size now, plus slack for the
  * descriptors that allocating the buffer itself (and later ones) add,
- * plus a scratch e820 table of one entry per descriptor after it.
+ * plus the scratch table after it.
  */
 static EFI_STATUS memory_size_map(struct memory_map *map, UINTN *alloc_bytes)
 {
@@ -131,7 +139,7 @@ static EFI_STATUS memory_size_map(struct memory_map *map, UINTN *alloc_bytes)
 	map->buf_bytes = map->map_bytes + MEMORY_MAP_SLACK_DESCS *
 			 map->desc_bytes;
 	*alloc_bytes = map->buf_bytes + map->buf_bytes / map->desc_bytes *
-		       sizeof(struct e820_entry);
+		       MEMORY_SCRATCH_ENTRY_BYTES;
 	return EFI_SUCCESS;
 }
 
@@ -194,117 +202,206 @@ void memory_free_snapshot(struct memory_map *map)
 	BS->FreePool(map->buf);
 }
 
+/* UEFI's memory type numbers, as placement.h has them. */
+_Static_assert(EfiLoaderCode == PLACEMENT_EFI_LOADER_CODE, "loader code");
+_Static_assert(EfiLoaderData == PLACEMENT_EFI_LOADER_DATA, "loader data");
+_Static_assert(EfiBootServicesCode == PLACEMENT_EFI_BOOT_SERVICES_CODE,
+	       "boot services code");
+_Static_assert(EfiBootServicesData == PLACEMENT_EFI_BOOT_SERVICES_DATA,
+	       "boot services data");
+_Static_assert(EfiConventionalMemory == PLACEMENT_EFI_CONVENTIONAL,
+	       "conventional memory");
+
 /*
- * Does a page of the page tables we run on lie in [start, end)? The
- * kernel's 64-bit entry keeps using them until it has built its own, so
- * they must survive its first copies. Walks every level from CR3 (4- or
- * 5-level paging); 1 GiB and 2 MiB pages end the walk early.
+ * The map as common/placement.c reads it, in the scratch table (the
+ * buffer is page-allocated or pool memory: 8-byte aligned, and buf_bytes
+ * is a multiple of the descriptor size, itself a multiple of 8).
  */
-static bool memory_tables_in(uint64_t table, unsigned level, uint64_t start,
-			     uint64_t end)
+static struct placement_range *memory_ranges(const struct memory_map *map,
+					     unsigned *count)
+{
+	struct placement_range *r = (struct placement_range *)
+		((uint8_t *)map->buf + map->buf_bytes);
+	UINTN n = map->map_bytes / map->desc_bytes;
+
+	for (UINTN i = 0; i < n; i++) {
+		EFI_MEMORY_DESCRIPTOR *d = memory_desc(map, i);
+
+		r[i].start = d->PhysicalStart;
+		r[i].pages = d->NumberOfPages;
+		r[i].type = d->Type;
+	}
+	*count = (unsigned)n;
+	return r;
+}
+
+/* Add [start, end) to the spans, merged with one it touches. */
+static bool memory_avoid_add(struct placement_span *avoid, unsigned *n,
+			     uint64_t start, uint64_t end)
+{
+	for (unsigned i = 0; i < *n; i++) {
+		if (avoid[i].end == start) {
+			avoid[i].end = end;
+			return true;
+		}
+		if (avoid[i].start == end) {
+			avoid[i].start = start;
+			return true;
+		}
+		if (avoid[i].start <= start && end <= avoid[i].end)
+			return true;
+	}
+	if (*n == MEMORY_AVOID_SPANS)
+		return false;
+	avoid[*n].start = start;
+	avoid[*n].end = end;
+	(*n)++;
+	return true;
+}
+
+/*
+ * The pages of the page tables we run on. The kernel's 64-bit entry
+ * keeps using them until it has built its own, so they must survive its
+ * first copies. Walks every level from CR3 (4- or 5-level paging); 1 GiB
+ * and 2 MiB pages end the walk early.
+ */
+static bool memory_tables_add(uint64_t table, unsigned level,
+			      struct placement_span *avoid, unsigned *n)
 {
 	const uint64_t *entry = (const uint64_t *)table;
 
-	if (table < end && start < table + EFI_PAGE_SIZE)
-		return true;
-	if (level == 1)
+	if (!memory_avoid_add(avoid, n, table, table + EFI_PAGE_SIZE))
 		return false;
+	if (level == 1)
+		return true;
 	for (unsigned i = 0; i < PAGE_TABLE_ENTRIES; i++) {
 		uint64_t e = entry[i];
 
 		if (!(e & PTE_PRESENT) || (level <= 3 && (e & PTE_LARGE)))
 			continue;
-		if (memory_tables_in(e & PTE_ADDR_MASK, level - 1, start, end))
-			return true;
+		if (!memory_tables_add(e & PTE_ADDR_MASK, level - 1, avoid, n))
+			return false;
 	}
-	return false;
+	return true;
 }
 
-static bool memory_page_tables_in(uint64_t start, uint64_t end)
+/*
+ * What the kernel's ranges must keep clear of at the jump: the firmware's
+ * stack we run on (the whole descriptor holding RSP: it grows down inside
+ * it) and our page tables. Our GDT is in this image, loader code the
+ * checks keep out anyway. No allocation: it runs between GetMemoryMap
+ * and ExitBootServices too. False when the tables need more spans.
+ */
+static bool memory_avoid(const struct placement_range *r, unsigned count,
+			 struct placement_span *avoid, unsigned *n)
 {
-	uint64_t cr3, cr4;
+	uint64_t sp, cr3, cr4;
 
+	__asm__ volatile("mov %%rsp, %0" : "=r"(sp));
 	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
-	return memory_tables_in(cr3 & PTE_ADDR_MASK, cr4 & CR4_LA57 ? 5 : 4,
-				start, end);
+	*n = 0;
+	for (unsigned i = 0; i < count; i++)
+		if (r[i].start <= sp &&
+		    sp - r[i].start < r[i].pages * EFI_PAGE_SIZE) {
+			avoid[0].start = r[i].start;
+			avoid[0].end = r[i].start + r[i].pages * EFI_PAGE_SIZE;
+			*n = 1;
+		}
+	return memory_tables_add(cr3 & PTE_ADDR_MASK,
+				 cr4 & CR4_LA57 ? 5 : 4, avoid, n);
 }
 
-/* The descriptor holding addr, or NULL (a hole in the map). */
-static EFI_MEMORY_DESCRIPTOR *memory_find(const struct memory_map *map,
-					  uint64_t addr)
+void memory_unclaim_kernel(struct loader *ld)
 {
-	for (UINTN i = 0; i < map->map_bytes / map->desc_bytes; i++) {
-		EFI_MEMORY_DESCRIPTOR *d = memory_desc(map, i);
+	while (ld->kernel_claimed) {
+		struct placement_span *p =
+			&ld->kernel_claims.piece[--ld->kernel_claimed];
 
-		if (addr >= d->PhysicalStart &&
-		    addr - d->PhysicalStart < d->NumberOfPages * EFI_PAGE_SIZE)
-			return d;
-	}
-	return NULL;
-}
-
-void memory_unclaim(struct memory_claim *c)
-{
-	while (c->count) {
-		c->count--;
-		memory_free(c->piece[c->count].addr,
-			    c->piece[c->count].bytes);
+		memory_free(p->start, p->end - p->start);
 	}
 }
 
-bool memory_claim(struct memory_claim *c, uint64_t start, uint64_t end,
-		  uint64_t now_start, uint64_t now_end, bool boot_services_ok)
+/* The one line when no place is found: what is missing, in KiB. */
+static void memory_say_no_place(struct loader *ld,
+				const struct placement_range *r,
+				unsigned count, uint64_t min_align)
 {
+	const struct bzimage_info *info = &ld->info;
+	uint64_t largest, missing;
+
+	missing = placement_missing(r, count, info, min_align, &largest);
+	if (missing)
+		console_printf("linux: %s: not enough memory for the kernel: "
+			       "it runs in %llu KiB (init_size) from 0x%llx "
+			       "up, the largest free or boot services range "
+			       "there has %llu KiB: %llu KiB missing\n",
+			       ld->entry->kernel,
+			       (unsigned long long)(bzimage_kernel_span(info) >>
+						    10),
+			       (unsigned long long)info->pref_address,
+			       (unsigned long long)(largest >> 10),
+			       (unsigned long long)((missing + 1023) >> 10));
+	else
+		console_printf("linux: %s: no place for the kernel: its "
+			       "%llu KiB file must go in free memory and the "
+			       "%llu KiB from its runtime start in free or "
+			       "boot services memory, clear of the loader's "
+			       "stack and page tables%s\n", ld->entry->kernel,
+			       (unsigned long long)(info->kernel_bytes >> 10),
+			       (unsigned long long)(bzimage_kernel_span(info) >>
+						    10),
+			       info->relocatable ? "" :
+			       "; the kernel is not relocatable");
+}
+
+bool memory_place_kernel(struct loader *ld, uint64_t min_align)
+{
+	struct placement_span avoid[MEMORY_AVOID_SPANS];
+	struct placement_range *r;
 	struct memory_map map;
-	bool ok = true;
+	unsigned count, navoid;
+	bool ok;
 
-	if (EFI_ERROR(memory_snapshot(&map)))
+	if (EFI_ERROR(memory_snapshot(&map))) {
+		console_printf("memory: cannot read the memory map\n");
 		return false;
-	/*
-	 * Piece by piece, as the map was read: the allocations made here
-	 * change the firmware's map, not this copy of it.
-	 */
-	for (uint64_t addr = start; ok && addr < end;) {
-		EFI_MEMORY_DESCRIPTOR *d = memory_find(&map, addr);
-		uint64_t piece_end;
-
-		if (!d) {
-			ok = false;
-			break;
-		}
-		piece_end = d->PhysicalStart + d->NumberOfPages * EFI_PAGE_SIZE;
-		if (piece_end > end)
-			piece_end = end;
-		if (d->Type == EfiConventionalMemory) {
-			if (c->count == MEMORY_CLAIM_PIECES ||
-			    !memory_alloc_at(addr, piece_end - addr,
-					     EfiLoaderCode)) {
-				ok = false;
-				break;
-			}
-			c->piece[c->count].addr = addr;
-			c->piece[c->count].bytes = piece_end - addr;
-			c->count++;
-		} else if (d->Type == EfiBootServicesCode ||
-			   d->Type == EfiBootServicesData) {
-			/*
-			 * Free once we exit, not before: nothing may be
-			 * written there now, and no page table we run on
-			 * may be in it.
-			 */
-			ok = boot_services_ok &&
-			     !(addr < now_end && now_start < piece_end) &&
-			     !memory_page_tables_in(addr, piece_end);
-		} else {
-			ok = false;
-		}
-		addr = piece_end;
 	}
+	r = memory_ranges(&map, &count);
+	if (!memory_avoid(r, count, avoid, &navoid)) {
+		console_printf("memory: the page tables take more than %u "
+			       "spans\n", MEMORY_AVOID_SPANS);
+		memory_free_snapshot(&map);
+		return false;
+	}
+	ok = placement_find_kernel(r, count, &ld->info, min_align, avoid,
+				   navoid, &ld->kernel, &ld->kernel_claims);
+	if (!ok)
+		memory_say_no_place(ld, r, count, min_align);
 	memory_free_snapshot(&map);
 	if (!ok)
-		memory_unclaim(c);
-	return ok;
+		return false;
+	/*
+	 * Claim every free piece now, as the snapshot showed them: nothing
+	 * was allocated since, so they are still free.
+	 */
+	for (ld->kernel_claimed = 0;
+	     ld->kernel_claimed < ld->kernel_claims.count;
+	     ld->kernel_claimed++) {
+		struct placement_span *p =
+			&ld->kernel_claims.piece[ld->kernel_claimed];
+
+		if (!memory_alloc_at(p->start, p->end - p->start,
+				     EfiLoaderCode)) {
+			console_printf("memory: cannot allocate the kernel's "
+				       "free pages at 0x%llx-0x%llx\n",
+				       (unsigned long long)p->start,
+				       (unsigned long long)p->end);
+			memory_unclaim_kernel(ld);
+			return false;
+		}
+	}
+	return true;
 }
 
 bool memory_prepare_map(struct loader *ld)
@@ -372,16 +469,60 @@ static void memory_fill_efi_info(struct loader *ld)
 	ld->bp->efi_info = info;
 }
 
+/*
+ * placement.h's last check, on the map ExitBootServices gets: the
+ * kernel's ranges hold only our claimed pieces, boot services memory and
+ * free memory, and neither our stack nor our page tables. Plain
+ * computation: no allocation, no output. *at: the address in the way.
+ */
+static enum placement_verdict memory_check_kernel(struct loader *ld,
+						  uint64_t *at)
+{
+	struct placement_span avoid[MEMORY_AVOID_SPANS];
+	struct placement_range *r;
+	unsigned count, navoid;
+
+	r = memory_ranges(&ld->map, &count);
+	*at = ld->kernel.range[0].start;
+	if (!memory_avoid(r, count, avoid, &navoid))
+		return PLACEMENT_AVOID;
+	return placement_check_final(r, count, &ld->kernel, &ld->kernel_claims,
+				     avoid, navoid, at);
+}
+
 bool memory_exit_boot_services(struct loader *ld)
 {
 	EFI_STATUS st = EFI_SUCCESS;
+	enum placement_verdict v;
 	bool tried = false;
+	uint64_t at;
 
 	for (unsigned try = 0; try < EXIT_BOOT_SERVICES_TRIES; try++) {
 		/* From here to ExitBootServices: no allocation, no output. */
 		st = memory_read_map(&ld->map);
 		if (EFI_ERROR(st))
 			break;
+		v = memory_check_kernel(ld, &at);
+		if (v != PLACEMENT_OK) {
+			/*
+			 * Not exited yet, or (after a failed exit) the
+			 * firmware may be half gone: then COM1 only.
+			 */
+			if (tried)
+				console_boot_services_gone();
+			console_printf("memory: the kernel's range "
+				       "0x%llx-0x%llx is no longer safe at "
+				       "ExitBootServices: %s at 0x%llx\n",
+				       (unsigned long long)
+				       ld->kernel.range[0].start,
+				       (unsigned long long)
+				       ld->kernel.range[ld->kernel.ranges -
+							1].end,
+				       placement_strerror(v),
+				       (unsigned long long)at);
+			return false;
+		}
+		/* The e820 table overwrites the scratch ranges: after. */
 		if (!memory_fill_e820(ld)) {
 			if (tried)
 				console_boot_services_gone();
