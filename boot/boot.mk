@@ -11,7 +11,7 @@ STAGE2_BUDGET := 32768
 STAGE2_C := $(wildcard boot/stage2/*.c)
 STAGE2_ASM := $(wildcard boot/stage2/*.asm)
 # The shared protocol code stage2 links: no host-only files.
-STAGE2_COMMON := ata.c bzimage.c config.c fat.c fmt.c mbr.c
+STAGE2_COMMON := ata.c bzimage.c config.c fat.c fmt.c mbr.c placement_e820.c
 # The loader core and the drivers stage2 uses, compiled for it.
 STAGE2_CORE := boot.c console.c keys.c menu.c
 STAGE2_DRIVERS := serial16550.c

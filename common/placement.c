@@ -86,45 +86,6 @@ const char *placement_strerror(enum placement_verdict v)
 	return "unknown";
 }
 
-void placement_kernel_at(const struct bzimage_info *info, uint64_t load,
-			 uint64_t align, struct placement_kernel *k)
-{
-	uint64_t file_bytes = align_up(info->kernel_bytes, PLACEMENT_PAGE_SIZE);
-	uint64_t run_bytes = align_up(bzimage_kernel_span(info),
-				      PLACEMENT_PAGE_SIZE);
-	uint64_t run;
-
-	if (!is_pow2(align))
-		align = PLACEMENT_PAGE_SIZE;
-	/*
-	 * boot.rst "init_size": relocatable, the kernel runs from
-	 * align_up(max(load, pref_address), kernel_alignment); else from
-	 * pref_address.
-	 */
-	if (info->relocatable)
-		run = align_up(load < info->pref_address ? info->pref_address :
-			       load, align);
-	else
-		run = info->pref_address;
-	k->load = load;
-	k->align = align;
-	k->file.start = load;
-	k->file.end = load + file_bytes;
-	k->run.start = run;
-	k->run.end = run + run_bytes;
-	/* Reserved once: one range where they meet or touch. */
-	if (k->file.start <= k->run.end && k->run.start <= k->file.end) {
-		k->range[0].start = k->file.start < run ? k->file.start : run;
-		k->range[0].end = k->file.end > k->run.end ? k->file.end :
-							     k->run.end;
-		k->ranges = 1;
-	} else {
-		k->range[0] = k->file.start < run ? k->file : k->run;
-		k->range[1] = k->file.start < run ? k->run : k->file;
-		k->ranges = 2;
-	}
-}
-
 /* Does an avoid range meet the kernel's ranges? */
 static bool avoid_hit(const struct placement_kernel *k,
 		      const struct placement_span *avoid, unsigned navoid,
@@ -392,34 +353,4 @@ enum placement_verdict placement_check_final(const struct placement_range *map,
 		}
 	}
 	return PLACEMENT_OK;
-}
-
-uint64_t placement_e820_missing(const struct e820_entry *map, unsigned n,
-				uint64_t start, uint64_t end)
-{
-	uint64_t pos = start, missing = 0;
-
-	while (pos < end) {
-		uint64_t next = end;
-		bool in = false;
-
-		for (unsigned i = 0; i < n; i++) {
-			struct e820_entry e = map[i];
-			uint64_t e_end = e.addr + e.size;
-
-			if (e.type != E820_TYPE_RAM || e_end <= e.addr)
-				continue;
-			if (e.addr <= pos && pos < e_end) {
-				in = true;
-				next = e_end < end ? e_end : end;
-				break;
-			}
-			if (e.addr > pos && e.addr < next)
-				next = e.addr;
-		}
-		if (!in)
-			missing += next - pos;
-		pos = next;
-	}
-	return missing;
 }

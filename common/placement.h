@@ -168,4 +168,13 @@ enum placement_verdict placement_check_final(const struct placement_range *map,
 uint64_t placement_e820_missing(const struct e820_entry *map, unsigned n,
 				uint64_t start, uint64_t end);
 
+/*
+ * The largest initrd (a multiple of 4 KiB) that bzimage_place_initrd()
+ * can place in this map with the kernel at kernel_addr; 0 when none. For
+ * the message that says how much is missing.
+ */
+uint64_t placement_initrd_room(const struct bzimage_info *info,
+			       const struct e820_entry *map, unsigned n,
+			       uint64_t kernel_addr, bool above_4g);
+
 #endif /* COMMON_PLACEMENT_H */

@@ -23,7 +23,7 @@ EFI_LIBDIR := /usr/lib
 
 EFI_SRCS := efi/main.c efi/console.c efi/file.c efi/platform.c efi/memory.c \
 	efi/video.c efi/acpi.c efi/linux.c efi/ata.c efi/lib.c
-EFI_COMMON := fmt bzimage config fat ata placement
+EFI_COMMON := fmt bzimage config fat ata placement placement_e820
 # The loader core and the drivers, compiled again for EFI.
 EFI_CORE := boot console keys menu
 EFI_DRIVERS := serial16550

@@ -14,6 +14,7 @@
 #include "bzimage.h"
 #include "fmt.h"
 #include "layout.h"
+#include "placement.h"
 #include "stage2.h"
 #include "trace.h"
 
@@ -43,20 +44,6 @@ static bool read_file(struct fat_volume *vol, const char *path,
 		console_printf("fat: %s: reading %u bytes at offset %u: %s\n",
 			       path, len, offset, fat_strerror(err));
 	return !err;
-}
-
-/* Is [addr, addr + size) all RAM in the E820 map? */
-static bool e820_is_ram(const struct e820_entry *map, unsigned len,
-			uint64_t addr, uint64_t size)
-{
-	for (unsigned i = 0; i < len; i++) {
-		struct e820_entry e = map[i];
-
-		if (e.type == E820_TYPE_RAM && e.addr <= addr &&
-		    addr + size <= e.addr + e.size)
-			return true;
-	}
-	return false;
 }
 
 /* The trace's last lines: what the kernel will find, and the jump. */
@@ -98,7 +85,8 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 	struct bzimage_info info;
 	enum bzimage_error berr;
 	size_t cmdline_len = strlen(entry->cmdline);
-	uint64_t initrd_total = 0, offset, runtime;
+	uint64_t initrd_total = 0, offset, missing;
+	struct placement_kernel k;
 	char msg[256];
 
 	/* The header: is this a bzImage we can boot? */
@@ -123,17 +111,26 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 			       info.cmdline_size);
 		return false;
 	}
-	runtime = bzimage_runtime_start(&info, BZIMAGE_LOAD_ADDR);
-	if (!e820_is_ram(map, map_len, BZIMAGE_LOAD_ADDR,
-			 bzimage_kernel_span(&info)) ||
-	    !e820_is_ram(map, map_len, runtime, info.init_size)) {
-		console_printf("linux: %s: needs RAM at 0x%x-0x%llx (the file) "
-			       "and 0x%llx-0x%llx (init_size), the memory map "
-			       "has less\n", entry->kernel, BZIMAGE_LOAD_ADDR,
-			       (unsigned long long)(BZIMAGE_LOAD_ADDR +
-				       bzimage_kernel_span(&info)),
-			       (unsigned long long)runtime,
-			       (unsigned long long)(runtime + info.init_size));
+	/*
+	 * The file at 0x100000 and init_size from the runtime start
+	 * (common/placement.c): both must be RAM. Say how much is not.
+	 */
+	placement_kernel_at(&info, BZIMAGE_LOAD_ADDR, info.kernel_alignment,
+			    &k);
+	missing = 0;
+	for (unsigned i = 0; i < k.ranges; i++)
+		missing += placement_e820_missing(map, map_len,
+						  k.range[i].start,
+						  k.range[i].end);
+	if (missing) {
+		console_printf("linux: %s: not enough memory: the kernel needs "
+			       "RAM at 0x%llx-0x%llx (the file) and 0x%llx-"
+			       "0x%llx (init_size), %llu KiB of it missing\n",
+			       entry->kernel, (unsigned long long)k.file.start,
+			       (unsigned long long)k.file.end,
+			       (unsigned long long)k.run.start,
+			       (unsigned long long)k.run.end,
+			       (unsigned long long)((missing + 1023) >> 10));
 		return false;
 	}
 
@@ -170,12 +167,17 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 		if (!bzimage_place_initrd(&info, map, map_len,
 					  load.kernel_addr, initrd_total,
 					  false, &load.initrd_addr)) {
+			uint64_t room = placement_initrd_room(
+				&info, map, map_len, load.kernel_addr, false);
+
 			console_printf("linux: %s: %llu KiB of initrd do not "
 				       "fit in RAM below initrd_addr_max "
-				       "0x%08x clear of the kernel\n",
-				       entry->initrd[0],
+				       "0x%08x clear of the kernel: %llu KiB "
+				       "missing\n", entry->initrd[0],
 				       (unsigned long long)(initrd_total >> 10),
-				       info.initrd_addr_max);
+				       info.initrd_addr_max,
+				       (unsigned long long)
+				       ((initrd_total - room + 1023) >> 10));
 			return false;
 		}
 		load.initrd_size = initrd_total;

@@ -543,6 +543,27 @@ static void test_e820_missing(void)
 		 0x100000 - 0x9fc00, "the hole below 1 MiB is missing");
 }
 
+static void test_initrd_room(void)
+{
+	struct bzimage_info info = debian_6_1();
+	/* 128 MiB under SeaBIOS: RAM to 0x7fe0000. */
+	const struct e820_entry map[] = {
+		{ 0, 0x9fc00, E820_TYPE_RAM },
+		{ 0x100000, 0x7ee0000, E820_TYPE_RAM },
+		{ 0x7fe0000, 0x20000, E820_TYPE_RESERVED },
+	};
+	uint64_t room;
+
+	info.initrd_addr_max = 0x7fffffff;
+	room = placement_initrd_room(&info, map, 3, 0x100000, false);
+	CHECK_EQ(room, 0x7fe0000 - 0x4f98000, "largest initrd: above the "
+		 "runtime range");
+	info.initrd_addr_max = 0x3ffffff;
+	room = placement_initrd_room(&info, map, 3, 0x100000, false);
+	CHECK_EQ(room, 0x1000000 - 0x8d9000, "below 64 MiB: between the file "
+		 "and the runtime start");
+}
+
 int main(void)
 {
 	check_begin("placement");
@@ -555,5 +576,6 @@ int main(void)
 	test_claim_rules();
 	test_search();
 	test_e820_missing();
+	test_initrd_room();
 	return check_end();
 }
