@@ -143,7 +143,7 @@ bool linux_load_initrds(struct loader *ld)
 	const struct config_entry *e = ld->entry;
 	EFI_FILE_HANDLE fh[CONFIG_MAX_INITRDS];
 	uint64_t size[CONFIG_MAX_INITRDS], offset[CONFIG_MAX_INITRDS];
-	uint64_t total = 0, addr = 0;
+	uint64_t total = 0, addr = 0, room = 0;
 	struct memory_map snapshot;
 	struct e820_entry *ranges;
 	unsigned n = e->initrd_count, opened, count;
@@ -180,12 +180,18 @@ bool linux_load_initrds(struct loader *ld)
 		placed = bzimage_place_initrd(&ld->info, ranges, count,
 					      ld->load.kernel_addr, total,
 					      true, &addr);
+	if (!placed)
+		room = placement_initrd_room(&ld->info, ranges, count,
+					     ld->load.kernel_addr, true);
 	memory_free_snapshot(&snapshot);
 	if (!placed || !memory_alloc_at(addr, total, EfiLoaderData)) {
 		console_printf("linux: %s: %llu KiB of initrd do not fit in "
-			       "free memory below initrd_addr_max 0x%08x\n",
-			       e->initrd[0], (unsigned long long)(total >> 10),
-			       ld->info.initrd_addr_max);
+			       "free memory below initrd_addr_max 0x%08x: "
+			       "%llu KiB missing\n", e->initrd[0],
+			       (unsigned long long)(total >> 10),
+			       ld->info.initrd_addr_max,
+			       (unsigned long long)((total - room + 1023) >>
+						    10));
 		goto out;
 	}
 	ld->load.initrd_addr = addr;

@@ -15,7 +15,8 @@
 # equal to it, after @NAME@ is replaced by the value the test passes as
 # NAME=VALUE. A line `@range LO HI PREFIX` is found when the first log
 # line that is PREFIX followed by a decimal number (blanks between allowed)
-# has one in [LO, HI].
+# has one in [LO, HI]; with `{}` in PREFIX, the number stands there and
+# the rest of the line must follow it (`@range 1 9 missing: {} KiB`).
 # The order of the lines is not checked.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -209,8 +210,19 @@ expect_check() {
             EXPECT_MISSING="a value for ${BASH_REMATCH[0]} (used in $expect)"
         elif [[ $line == '@range '* ]]; then
             read -r lo hi prefix <<<"${line#@range }"
-            got=$(PREFIX=$prefix awk 'index($0, ENVIRON["PREFIX"]) == 1 {
+            suffix=
+            if [[ $prefix == *'{}'* ]]; then
+                suffix=${prefix#*'{}'}
+                prefix=${prefix%%'{}'*}
+            fi
+            got=$(PREFIX=$prefix SUFFIX=$suffix awk '
+                index($0, ENVIRON["PREFIX"]) == 1 {
                     n = substr($0, length(ENVIRON["PREFIX"]) + 1)
+                    s = ENVIRON["SUFFIX"]
+                    if (length(s) && substr(n, length(n) - length(s) + 1) == s)
+                        n = substr(n, 1, length(n) - length(s))
+                    else if (length(s))
+                        next
                     sub(/^[ \t]+/, "", n)
                     if (n ~ /^[0-9]+$/) { print n; exit } }' "$clean")
             if ! [[ $lo =~ ^[0-9]+$ && $hi =~ ^[0-9]+$ && -n $prefix ]]; then
