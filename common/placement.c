@@ -218,6 +218,44 @@ static bool try_at(const struct placement_range *map, unsigned n,
 			       &at) == PLACEMENT_OK;
 }
 
+/*
+ * The lowest place in free memory for the file, with alignment a: each
+ * multiple of a inside a free piece (aligned), or where each free piece
+ * starts (!aligned).
+ */
+static bool find_in_free(const struct placement_range *map, unsigned n,
+			 const struct bzimage_info *info, uint64_t a,
+			 bool aligned, const struct placement_span *avoid,
+			 unsigned navoid, struct placement_kernel *k,
+			 struct placement_claims *claims)
+{
+	uint64_t file_bytes = align_up(info->kernel_bytes, PLACEMENT_PAGE_SIZE);
+	const struct placement_range *d = desc_next(map, n, 0, true);
+
+	for (; d; d = desc_next(map, n, d->start, false)) {
+		uint64_t lo = d->start, hi = desc_end(d), load;
+
+		if (d->type != PLACEMENT_EFI_CONVENTIONAL)
+			continue;
+		if (lo < PLACEMENT_MIB)
+			lo = PLACEMENT_MIB;
+		if (hi < lo || hi - lo < file_bytes)
+			continue;
+		if (!aligned) {
+			if (try_at(map, n, info, lo, a, avoid, navoid, k,
+				   claims))
+				return true;
+			continue;
+		}
+		for (load = align_up(lo, a); load >= lo &&
+		     load <= hi - file_bytes; load += a)
+			if (try_at(map, n, info, load, a, avoid, navoid, k,
+				   claims))
+				return true;
+	}
+	return false;
+}
+
 bool placement_find_kernel(const struct placement_range *map, unsigned n,
 			   const struct bzimage_info *info, uint64_t min_align,
 			   const struct placement_span *avoid, unsigned navoid,
@@ -225,7 +263,6 @@ bool placement_find_kernel(const struct placement_range *map, unsigned n,
 			   struct placement_claims *claims)
 {
 	uint64_t align = info->kernel_alignment;
-	uint64_t file_bytes = align_up(info->kernel_bytes, PLACEMENT_PAGE_SIZE);
 
 	if (!is_pow2(align) || align < PLACEMENT_PAGE_SIZE)
 		align = PLACEMENT_PAGE_SIZE;
@@ -246,35 +283,19 @@ bool placement_find_kernel(const struct placement_range *map, unsigned n,
 		return false;
 
 	/*
-	 * Relocatable: the file must go in free memory, so try where each
-	 * free piece starts (the kernel then runs from the next multiple of
-	 * the alignment) and each multiple inside it, lowest first; with
-	 * kernel_alignment, then with each smaller power of two that
-	 * min_alignment still allows.
+	 * Relocatable: the file must go in free memory. First at each
+	 * multiple of the alignment inside a free piece, lowest first; with
+	 * kernel_alignment, then with each smaller power of two down to
+	 * min_alignment. Then where a free piece starts, unaligned: boot.rst
+	 * (kernel_alignment) has the kernel realign itself, and its runtime
+	 * start is the next multiple.
 	 */
-	for (uint64_t a = align; a >= min_align; a >>= 1) {
-		const struct placement_range *d = desc_next(map, n, 0, true);
-
-		for (; d; d = desc_next(map, n, d->start, false)) {
-			uint64_t lo = d->start, hi = desc_end(d), load;
-
-			if (d->type != PLACEMENT_EFI_CONVENTIONAL)
-				continue;
-			if (lo < PLACEMENT_MIB)
-				lo = PLACEMENT_MIB;
-			if (hi < lo || hi - lo < file_bytes)
-				continue;
-			if (try_at(map, n, info, lo, a, avoid, navoid, k,
-				   claims))
-				return true;
-			for (load = align_up(lo, a); load >= lo &&
-			     load <= hi - file_bytes; load += a)
-				if (try_at(map, n, info, load, a, avoid,
-					   navoid, k, claims))
-					return true;
-		}
-	}
-	return false;
+	for (uint64_t a = align; a >= min_align; a >>= 1)
+		if (find_in_free(map, n, info, a, true, avoid, navoid, k,
+				 claims))
+			return true;
+	return find_in_free(map, n, info, align, false, avoid, navoid, k,
+			    claims);
 }
 
 uint64_t placement_missing(const struct placement_range *map, unsigned n,

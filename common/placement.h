@@ -126,11 +126,11 @@ enum placement_verdict placement_check(const struct placement_range *map,
 
 /*
  * The search boot.rst allows: code32_start, then pref_address, then, for a
- * relocatable kernel, every page where a free piece of the map starts and
- * every multiple of the alignment in free memory, lowest first, with
- * kernel_alignment, then each smaller power of two down to min_align
- * (bytes; 0: kernel_alignment only). The first place placement_check()
- * accepts wins. Returns false when there is none.
+ * relocatable kernel, each multiple of the alignment inside free memory,
+ * lowest first, with kernel_alignment, then each smaller power of two
+ * down to min_align (bytes; 0: kernel_alignment only), then where each
+ * free piece starts, unaligned (the kernel realigns itself). The first
+ * place placement_check() accepts wins. Returns false when there is none.
  */
 bool placement_find_kernel(const struct placement_range *map, unsigned n,
 			   const struct bzimage_info *info, uint64_t min_align,

@@ -361,10 +361,13 @@ bool memory_place_kernel(struct loader *ld, uint64_t min_align)
 	struct placement_range *r;
 	struct memory_map map;
 	unsigned count, navoid;
+	EFI_STATUS st;
 	bool ok;
 
-	if (EFI_ERROR(memory_snapshot(&map))) {
-		console_printf("memory: cannot read the memory map\n");
+	st = memory_snapshot(&map);
+	if (EFI_ERROR(st)) {
+		console_printf("memory: cannot read the memory map: %s\n",
+			       console_status_name(st));
 		return false;
 	}
 	r = memory_ranges(&map, &count);

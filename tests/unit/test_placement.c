@@ -377,12 +377,12 @@ static void test_ovmf_128(const char *name,
 	CHECK(ok, "%s: a place for Debian's 6.1 kernel", name);
 	if (!ok)
 		return;
-	CHECK_EQ(k.load, 0x1500000, "%s: the file where free memory starts",
-		 name);
+	CHECK_EQ(k.load, 0x1600000, "%s: the file at the first free 2 MiB "
+		 "multiple", name);
 	CHECK_EQ(k.run.start, 0x1600000, "%s: runs from the next 2 MiB", name);
 	CHECK_EQ(k.align, 0x200000, "%s: with kernel_alignment", name);
 	CHECK_EQ(claims.count, 2, "%s: two free pieces claimed", name);
-	CHECK_EQ(claims.piece[0].start, 0x1500000, "%s: first piece", name);
+	CHECK_EQ(claims.piece[0].start, 0x1600000, "%s: first piece", name);
 	CHECK_EQ(claims.piece[0].end, 0x3b75000, "%s: up to the boot "
 		 "services data", name);
 	CHECK_EQ(claims.piece[1].start, 0x3b95000, "%s: second piece", name);
@@ -517,8 +517,29 @@ static void test_search(void)
 
 	CHECK(placement_find_kernel(high, 3, &info, 0, NULL, 0, &k, &claims),
 	      "a place above pref_address and the first free piece");
-	CHECK_EQ(k.load, 0x6f00000, "in the second piece, where it starts");
-	CHECK_EQ(k.run.start, 0x7000000, "runs from the next 2 MiB");
+	CHECK_EQ(k.load, 0x7000000, "in the second piece, 2 MiB aligned");
+	CHECK_EQ(k.run.start, 0x7000000, "runs where it is loaded");
+
+	/* Only an unaligned start leaves the file in free memory. */
+	{
+		const struct placement_range tight[] = {
+			{ 0x100000, PAGES(20 * MIB_B), BS_DATA },
+			{ 0x1500000, PAGES(1 * MIB_B), CONV },
+			{ 0x1600000, PAGES(64 * MIB_B), BS_DATA },
+			{ 0x5600000, PAGES(20 * MIB_B), CONV },
+		};
+
+		CHECK(!placement_find_kernel(tight, 4, &info, 0, NULL, 0, &k,
+					     &claims),
+		      "file larger than the only free piece low: no place");
+		info.kernel_bytes = 0x80000;
+		CHECK(placement_find_kernel(tight, 4, &info, 0, NULL, 0, &k,
+					    &claims), "a small file fits");
+		CHECK_EQ(k.load, 0x1500000, "unaligned, where free memory "
+			 "starts");
+		CHECK_EQ(k.run.start, 0x1600000, "runs from the next 2 MiB");
+		info = debian_6_1();
+	}
 
 	CHECK(!placement_find_kernel(small, 4, &info, 0, NULL, 0, &k, &claims),
 	      "40 MiB: no place");
