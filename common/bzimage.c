@@ -408,13 +408,9 @@ bool bzimage_place_initrd(const struct bzimage_info *info,
 			  uint64_t kernel_addr, uint64_t size, bool above_4g,
 			  uint64_t *addr)
 {
-	/*
-	 * The file as loaded, and where it decompresses and runs: init_size
-	 * counts from the runtime start only (boot.rst), so the file needs
-	 * no more than its own pages where it was loaded.
-	 */
+	/* The file as loaded, and where it decompresses and runs. */
 	struct bzimage_region kernel[2] = {
-		{ kernel_addr, align_up(info->kernel_bytes, BZIMAGE_PAGE_SIZE) },
+		{ kernel_addr, bzimage_kernel_span(info) },
 		{ bzimage_runtime_start(info, kernel_addr), info->init_size },
 	};
 	uint64_t limit = (uint64_t)info->initrd_addr_max + 1;

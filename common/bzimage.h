@@ -113,8 +113,8 @@ uint64_t bzimage_runtime_start(const struct bzimage_info *info,
  * Placement of the initrd(s): the highest page-aligned address such that
  * [addr, addr + size) lies in one RAM range of the map, ends at or below
  * initrd_addr_max + 1 and 4 GiB (unless above_4g and the kernel allows it),
- * starts at or above 1 MiB, and overlaps neither the loaded file
- * [kernel_addr, kernel_addr + kernel_bytes, page aligned) nor its runtime range
+ * starts at or above 1 MiB, and overlaps neither the loaded kernel
+ * [kernel_addr, kernel_addr + bzimage_kernel_span()) nor its runtime range
  * [bzimage_runtime_start(), + init_size). Returns false when no such place
  * exists.
  */

@@ -68,7 +68,7 @@ struct placement_kernel {
 	uint64_t align;			/* the kernel_alignment it runs with */
 	struct placement_span file;	/* the protected-mode part, as read */
 	struct placement_span run;	/* boot.rst "kernel runtime start" on */
-	/* file and run, merged when they touch: reserved once. */
+	/* As much from load, and run; merged when they touch: once. */
 	struct placement_span range[2];
 	unsigned ranges;
 };
@@ -103,7 +103,8 @@ const char *placement_strerror(enum placement_verdict v);
  * kernel_alignment, down to 1 << min_alignment, writes it into the
  * header's kernel_alignment): the file rounded up to pages, and the runtime
  * range, max(init_size, the file) bytes from pref_address (not
- * relocatable), else from align_up(max(load, pref_address), align).
+ * relocatable), else from align_up(max(load, pref_address), align); the
+ * ranges also hold as many bytes from the load address (see the .c).
  */
 void placement_kernel_at(const struct bzimage_info *info, uint64_t load,
 			 uint64_t align, struct placement_kernel *k);

@@ -26,6 +26,7 @@ void placement_kernel_at(const struct bzimage_info *info, uint64_t load,
 	uint64_t file_bytes = align_up(info->kernel_bytes, PLACEMENT_PAGE_SIZE);
 	uint64_t run_bytes = align_up(bzimage_kernel_span(info),
 				      PLACEMENT_PAGE_SIZE);
+	struct placement_span from_load;
 	uint64_t run;
 
 	if (!is_pow2(align))
@@ -46,15 +47,25 @@ void placement_kernel_at(const struct bzimage_info *info, uint64_t load,
 	k->file.end = load + file_bytes;
 	k->run.start = run;
 	k->run.end = run + run_bytes;
+	/*
+	 * From the load address: the same span. boot.rst's window is only
+	 * [runtime start, + init_size), but its 64-bit protocol has init_size
+	 * from the load address identity mapped, and the probe kernel
+	 * (tests/probe) and bzimage_place_initrd() keep that range the
+	 * kernel's too. Where the kernel runs where it is loaded (every
+	 * aligned place at or above pref_address) this costs nothing.
+	 */
+	from_load.start = load;
+	from_load.end = load + run_bytes;
 	/* Reserved once: one range where they meet or touch. */
-	if (k->file.start <= k->run.end && k->run.start <= k->file.end) {
-		k->range[0].start = k->file.start < run ? k->file.start : run;
-		k->range[0].end = k->file.end > k->run.end ? k->file.end :
-							     k->run.end;
+	if (from_load.start <= k->run.end && run <= from_load.end) {
+		k->range[0].start = load < run ? load : run;
+		k->range[0].end = from_load.end > k->run.end ? from_load.end :
+							       k->run.end;
 		k->ranges = 1;
 	} else {
-		k->range[0] = k->file.start < run ? k->file : k->run;
-		k->range[1] = k->file.start < run ? k->run : k->file;
+		k->range[0] = load < run ? from_load : k->run;
+		k->range[1] = load < run ? k->run : from_load;
 		k->ranges = 2;
 	}
 }

@@ -9,7 +9,11 @@
  * EfiLoaderData for the rest: the firmware keeps out of it, the kernel's
  * KASLR code (which reads the EFI map when efi_info is set) picks only
  * EfiConventionalMemory, and the e820 table counts it as RAM the kernel
- * may reuse once it has taken what it needs.
+ * may reuse once it has taken what it needs. The kernel's runtime range
+ * beyond its file only has to be free at the jump, so it may also cover
+ * boot services memory (common/placement.h has the rule and why);
+ * memory_place_kernel() applies it, and memory_exit_boot_services()
+ * checks it again on the final map.
  *
  * The memory map is read last. Any allocation changes it and makes its
  * key stale, so memory_prepare_map() allocates the map buffer (and the

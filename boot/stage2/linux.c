@@ -112,8 +112,9 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 		return false;
 	}
 	/*
-	 * The file at 0x100000 and init_size from the runtime start
-	 * (common/placement.c): both must be RAM. Say how much is not.
+	 * The kernel's ranges for a load at 0x100000 (placement_kernel_at():
+	 * init_size from there and from the runtime start) must be RAM.
+	 * Say how much is not.
 	 */
 	placement_kernel_at(&info, BZIMAGE_LOAD_ADDR, info.kernel_alignment,
 			    &k);
@@ -124,12 +125,12 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 						  k.range[i].end);
 	if (missing) {
 		console_printf("linux: %s: not enough memory: the kernel needs "
-			       "RAM at 0x%llx-0x%llx (the file) and 0x%llx-"
-			       "0x%llx (init_size), %llu KiB of it missing\n",
-			       entry->kernel, (unsigned long long)k.file.start,
-			       (unsigned long long)k.file.end,
+			       "RAM at 0x%llx-0x%llx (init_size, runs from "
+			       "0x%llx), %llu KiB of it missing\n",
+			       entry->kernel,
+			       (unsigned long long)k.range[0].start,
+			       (unsigned long long)k.range[k.ranges - 1].end,
 			       (unsigned long long)k.run.start,
-			       (unsigned long long)k.run.end,
 			       (unsigned long long)((missing + 1023) >> 10));
 		return false;
 	}

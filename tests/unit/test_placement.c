@@ -327,8 +327,17 @@ static void test_kernel_at(void)
 	CHECK_EQ(k.file.end, 0x100000 + 0x7d9000, "file rounded up to pages");
 	CHECK_EQ(k.run.start, 0x1000000, "below pref_address: runs there");
 	CHECK_EQ(k.run.end, 0x1000000 + 0x3f98000, "init_size from there");
-	CHECK_EQ(k.ranges, 2, "file and runtime apart: two ranges");
-	CHECK_EQ(k.range[0].end, 0x8d9000, "not init_size from the load");
+	CHECK_EQ(k.ranges, 1, "from the load address and runtime: merged");
+	CHECK_EQ(k.range[0].start, 0x100000, "from the load address");
+	CHECK_EQ(k.range[0].end, 0x1000000 + 0x3f98000, "to the runtime end");
+
+	/* Far apart: two ranges, the span from each. */
+	info.pref_address = 0x8000000;
+	placement_kernel_at(&info, 0x100000, 0x200000, &k);
+	CHECK_EQ(k.ranges, 2, "load and runtime apart: two ranges");
+	CHECK_EQ(k.range[0].end, 0x100000 + 0x3f98000, "span from the load");
+	CHECK_EQ(k.range[1].start, 0x8000000, "runtime range second");
+	info = debian_6_1();
 
 	/* Unaligned load: the runtime start is rounded up. */
 	placement_kernel_at(&info, 0x1500000, 0x200000, &k);
@@ -581,8 +590,7 @@ static void test_initrd_room(void)
 		 "runtime range");
 	info.initrd_addr_max = 0x3ffffff;
 	room = placement_initrd_room(&info, map, 3, 0x100000, false);
-	CHECK_EQ(room, 0x1000000 - 0x8d9000, "below 64 MiB: between the file "
-		 "and the runtime start");
+	CHECK_EQ(room, 0, "below 64 MiB: all the kernel's, no room");
 }
 
 int main(void)
