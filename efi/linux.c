@@ -66,10 +66,12 @@ static bool linux_place_kernel(struct loader *ld)
 		      (unsigned long long)k->run.end,
 		      (unsigned long long)k->align);
 	/*
-	 * boot.rst: a loader that uses less than kernel_alignment writes
-	 * the alignment it used there; the initrd's placement reads it too.
+	 * boot.rst (min_alignment): a loader that uses less than
+	 * kernel_alignment writes the alignment it used there
+	 * (linux_init_boot_params()); the initrd's placement reads it too.
 	 */
-	ld->info.kernel_alignment = (uint32_t)k->align;
+	if (k->align < ld->info.kernel_alignment)
+		ld->info.kernel_alignment = (uint32_t)k->align;
 	ld->load.kernel_addr = k->load;
 	return true;
 }
@@ -257,8 +259,9 @@ bool linux_init_boot_params(struct loader *ld)
 	ld->bp = (struct boot_params *)addr;
 	/* Zeroed, then the setup header copied from the file, 0x1f1 on. */
 	bzimage_init_boot_params(ld->bp, ld->kernel_head, &ld->info);
-	/* The alignment the kernel was placed with (linux_place_kernel). */
-	ld->bp->hdr.kernel_alignment = ld->info.kernel_alignment;
+	/* A smaller alignment the kernel was placed with, if any. */
+	if (ld->info.version >= BOOT_PROTOCOL(2, 10) && ld->info.relocatable)
+		ld->bp->hdr.kernel_alignment = ld->info.kernel_alignment;
 	/* The header writes of boot.rst, and their ext_* high halves. */
 	bzimage_write_boot_params(ld->bp, &ld->load);
 	return true;

@@ -78,7 +78,8 @@ struct memory_map {
 
 /*
  * Spans the kernel's ranges must keep clear of: the firmware stack we run
- * on, and the pages of the page tables (merged where they touch).
+ * on, and the pages of the page tables (merged where they touch; past
+ * this many, the last span grows to cover the rest).
  */
 #define MEMORY_AVOID_SPANS	64
 

@@ -239,28 +239,37 @@ static struct placement_range *memory_ranges(const struct memory_map *map,
 	return r;
 }
 
-/* Add [start, end) to the spans, merged with one it touches. */
-static bool memory_avoid_add(struct placement_span *avoid, unsigned *n,
+/*
+ * Add [start, end) to the spans, merged with one it touches. When all are
+ * taken, the last one grows to cover it: avoiding more is still safe.
+ */
+static void memory_avoid_add(struct placement_span *avoid, unsigned *n,
 			     uint64_t start, uint64_t end)
 {
 	for (unsigned i = 0; i < *n; i++) {
 		if (avoid[i].end == start) {
 			avoid[i].end = end;
-			return true;
+			return;
 		}
 		if (avoid[i].start == end) {
 			avoid[i].start = start;
-			return true;
+			return;
 		}
 		if (avoid[i].start <= start && end <= avoid[i].end)
-			return true;
+			return;
 	}
-	if (*n == MEMORY_AVOID_SPANS)
-		return false;
+	if (*n == MEMORY_AVOID_SPANS) {
+		struct placement_span *last = &avoid[*n - 1];
+
+		if (start < last->start)
+			last->start = start;
+		if (end > last->end)
+			last->end = end;
+		return;
+	}
 	avoid[*n].start = start;
 	avoid[*n].end = end;
 	(*n)++;
-	return true;
 }
 
 /*
@@ -269,24 +278,21 @@ static bool memory_avoid_add(struct placement_span *avoid, unsigned *n,
  * first copies. Walks every level from CR3 (4- or 5-level paging); 1 GiB
  * and 2 MiB pages end the walk early.
  */
-static bool memory_tables_add(uint64_t table, unsigned level,
+static void memory_tables_add(uint64_t table, unsigned level,
 			      struct placement_span *avoid, unsigned *n)
 {
 	const uint64_t *entry = (const uint64_t *)table;
 
-	if (!memory_avoid_add(avoid, n, table, table + EFI_PAGE_SIZE))
-		return false;
+	memory_avoid_add(avoid, n, table, table + EFI_PAGE_SIZE);
 	if (level == 1)
-		return true;
+		return;
 	for (unsigned i = 0; i < PAGE_TABLE_ENTRIES; i++) {
 		uint64_t e = entry[i];
 
 		if (!(e & PTE_PRESENT) || (level <= 3 && (e & PTE_LARGE)))
 			continue;
-		if (!memory_tables_add(e & PTE_ADDR_MASK, level - 1, avoid, n))
-			return false;
+		memory_tables_add(e & PTE_ADDR_MASK, level - 1, avoid, n);
 	}
-	return true;
 }
 
 /*
@@ -294,9 +300,9 @@ static bool memory_tables_add(uint64_t table, unsigned level,
  * stack we run on (the whole descriptor holding RSP: it grows down inside
  * it) and our page tables. Our GDT is in this image, loader code the
  * checks keep out anyway. No allocation: it runs between GetMemoryMap
- * and ExitBootServices too. False when the tables need more spans.
+ * and ExitBootServices too.
  */
-static bool memory_avoid(const struct placement_range *r, unsigned count,
+static void memory_avoid(const struct placement_range *r, unsigned count,
 			 struct placement_span *avoid, unsigned *n)
 {
 	uint64_t sp, cr3, cr4;
@@ -312,8 +318,8 @@ static bool memory_avoid(const struct placement_range *r, unsigned count,
 			avoid[0].end = r[i].start + r[i].pages * EFI_PAGE_SIZE;
 			*n = 1;
 		}
-	return memory_tables_add(cr3 & PTE_ADDR_MASK,
-				 cr4 & CR4_LA57 ? 5 : 4, avoid, n);
+	memory_tables_add(cr3 & PTE_ADDR_MASK, cr4 & CR4_LA57 ? 5 : 4, avoid,
+			  n);
 }
 
 void memory_unclaim_kernel(struct loader *ld)
@@ -375,12 +381,7 @@ bool memory_place_kernel(struct loader *ld, uint64_t min_align)
 		return false;
 	}
 	r = memory_ranges(&map, &count);
-	if (!memory_avoid(r, count, avoid, &navoid)) {
-		console_printf("memory: the page tables take more than %u "
-			       "spans\n", MEMORY_AVOID_SPANS);
-		memory_free_snapshot(&map);
-		return false;
-	}
+	memory_avoid(r, count, avoid, &navoid);
 	ok = placement_find_kernel(r, count, &ld->info, min_align, avoid,
 				   navoid, &ld->kernel, &ld->kernel_claims);
 	if (!ok)
@@ -490,9 +491,7 @@ static enum placement_verdict memory_check_kernel(struct loader *ld,
 	unsigned count, navoid;
 
 	r = memory_ranges(&ld->map, &count);
-	*at = ld->kernel.range[0].start;
-	if (!memory_avoid(r, count, avoid, &navoid))
-		return PLACEMENT_AVOID;
+	memory_avoid(r, count, avoid, &navoid);
 	return placement_check_final(r, count, &ld->kernel, &ld->kernel_claims,
 				     avoid, navoid, at);
 }
