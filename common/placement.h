@@ -5,12 +5,15 @@
  * reads the firmware's map into an array of struct placement_range, calls
  * these rules, and does the allocations they name.
  *
- * The rule (docs/boot-protocol.md, "Placing the kernel under UEFI"):
- * at the jump, the kernel needs two things (boot.rst, init_size):
+ * The rule (docs/memory.md): at the jump, the kernel needs two things
+ * (boot.rst, init_size):
  *
  *   - the file, [load, load + kernel_bytes), holding its bytes;
  *   - the runtime range, [runtime start, + init_size), free: the
  *     decompressor copies itself to its end and unpacks the kernel there.
+ *
+ * (As many bytes from the load address are kept free too, as the 64-bit
+ * protocol maps them: placement_kernel_at().)
  *
  * Only the bytes that hold data at the jump (the file, boot_params, the
  * command line, the initrd) must be in memory the loader owns before
@@ -18,7 +21,10 @@
  * the jump, and boot services code and data are: the firmware gives them
  * up in ExitBootServices (UEFI 2.10, 7.4), and the kernel treats them as
  * RAM (x86 efi_reserve_boot_services() keeps back only what it has not
- * already reserved, and the kernel image is reserved first). So the
+ * already reserved, and never frees what overlaps the kernel image,
+ * can_free_region()). The kernel's own EFI stub instead allocates all of
+ * init_size from free memory (efi_relocate_kernel()), which is why it
+ * needs more memory than this loader. So the
  * runtime range may cover boot services memory, the file may not: it is
  * written now, while the firmware still uses that memory.
  *
