@@ -11,7 +11,7 @@
  *             the hash of the inputs that names the disk and the volume
  *   mtools.c  mformat, mmd and mcopy, run without a shell
  *   embed.S   stage1.bin, stage2.bin and BOOTX64.EFI, built in
- *   inspect.c `mkdisk inspect FILE`: what a file is, its setup header, and
+ *   inspect*.c `mkdisk inspect FILE`: what a file is, its setup header, and
  *             where the loaders would put it
  *
  * Hosted code: it runs on the build machine with the C library.
