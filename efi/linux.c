@@ -154,8 +154,9 @@ bool linux_load_initrds(struct loader *ld)
 	if (n == 0)
 		return true;
 	/*
-	 * design.md: the pieces are concatenated, each starting 4-byte
-	 * aligned, or the kernel's cpio unpacker rejects the next one.
+	 * docs/boot-protocol.md, 1: the pieces are concatenated, each
+	 * starting 4-byte aligned, or the kernel's cpio unpacker rejects
+	 * the next one.
 	 */
 	for (opened = 0; opened < n; opened++) {
 		if (!file_open(ld, e->initrd[opened], &fh[opened],

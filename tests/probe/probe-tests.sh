@@ -353,7 +353,8 @@ disk_case() {
         fail "$name" "$why"
         return
     fi
-    # design.md: initrds are concatenated, each starting 4-byte aligned.
+    # docs/boot-protocol.md, 1: initrds are concatenated, each starting
+    # 4-byte aligned.
     joined=$RUN/$name.initrd
     : >"$joined"
     local f n
