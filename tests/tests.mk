@@ -7,12 +7,13 @@
 #   probe    the protocol probe kernel under QEMU    (tests/probe/probe.mk)
 #   qemu     Debian kernels booted under QEMU        (tests/qemu/qemu.mk)
 #   realimg  memtest86+, iPXE, memdisk under QEMU    (tests/realimg/realimg.mk)
+#   docs     README.md and docs/ against the tree    (tests/docs/docs.mk)
 
 # Each tests/<suite>/*.mk adds its rules and its inputs to TEST_PREREQS.
 include $(sort $(wildcard tests/*/*.mk))
 
 # Which suites `make test` runs; `make test SUITES=unit` picks some.
-SUITES ?= unit mkdisk probe trace debug qemu realimg faults fuzz
+SUITES ?= unit mkdisk docs probe trace debug qemu realimg faults fuzz
 
 test: all $(UNIT_TESTS) $(TEST_PREREQS)
 	$(Q)UNIT_TESTS="$(UNIT_TESTS)" BUILD="$(BUILD)" \
