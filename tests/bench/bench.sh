@@ -48,6 +48,7 @@ CLOCK=$BUILD/tests/bench/serial-clock
 PROBE=$BUILD/tests/probe/probe-default.bzImage
 DIR=$BUILD/tests/bench
 LOGS=$DIR/logs
+QEMU_LOG_DIR=$LOGS
 RESULTS=$DIR/results.txt
 # One line per finished run: case side run status phase-times...
 RAW=$DIR/runs.tsv
@@ -75,18 +76,10 @@ rm -f "$LOGS"/* "$RAW"
 # WHY_NOT[input]: why an input could not be made; VALUE[input]: its path.
 declare -A VALUE WHY_NOT
 
-# make_input KEY COMMAND...: run COMMAND (which prints the path it made as
-# its last line); VALUE[KEY] or WHY_NOT[KEY] from its outcome.
+# make_input KEY COMMAND...: prepare (lib.sh) KEY when a selected case
+# wants it; COMMAND prints the path it made as its last line.
 make_input() {
-    local key=$1 out err=$LOGS/input-$1.err
-    shift
-    [ -n "${WANT[$key]+set}" ] || return 0
-    if out=$("$@" 2>"$err"); then
-        VALUE[$key]=$(tail -n 1 <<<"$out")
-    else
-        WHY_NOT[$key]=$(grep -v '^ *$' "$err" | tail -n 1)
-        [ -n "${WHY_NOT[$key]}" ] || WHY_NOT[$key]="$* failed"
-    fi
+    [ -z "${WANT[$1]+set}" ] || prepare "$@" || true
 }
 
 # initrd_padded NAME BYTES: the test initramfs (busybox, test-init, no
@@ -122,32 +115,26 @@ random_file() {
 # disk NAME KERNEL INITRD [trace]: a mkdisk image; with trace, a copy whose
 # /bzboot.cfg says `trace on`.
 disk() {
-    local out=$DIR/$1.img cfg=$DIR/$1.cfg
+    local out=$DIR/$1.img
     [ -x "$MKDISK" ] || { echo "$MKDISK missing (run \`make\`)" >&2; return 1; }
     rm -f "$out"
     "$MKDISK" -o "$out" --kernel "$2" --initrd "$3" --cmdline "$CMDLINE" \
         >"$LOGS/mkdisk-$1.txt" 2>&1 ||
         { tail -n 1 "$LOGS/mkdisk-$1.txt" >&2; return 1; }
     if [ "${4:-}" = trace ]; then
-        mtype -i "$out@@1M" ::/bzboot.cfg >"$cfg" ||
-            { echo "$out: mtype /bzboot.cfg failed" >&2; return 1; }
-        grep -q '^trace off' "$cfg" ||
-            { echo "$out: /bzboot.cfg has no 'trace off' line" >&2; return 1; }
-        sed -i 's/^trace off/trace on/' "$cfg"
-        mcopy -o -i "$out@@1M" "$cfg" ::/bzboot.cfg ||
-            { echo "$out: mcopy /bzboot.cfg failed" >&2; return 1; }
+        cfg_rewrite "$out" "$out" sed 's/^trace off/trace on/' || return 1
     fi
     echo "$out"
 }
 
 # The cases: name, firmware, kernel key, initrd key, disk key, marker.
 CASES=(
-    "bios-probe seabios probe probe-initrd disk-probe probe"
-    "bios-small seabios kernel initrd-small disk-small debian"
-    "bios-big seabios kernel initrd-big disk-big debian"
-    "uefi-probe ovmf probe probe-initrd disk-probe probe"
-    "uefi-small ovmf kernel initrd-small disk-small debian"
-    "uefi-big ovmf kernel initrd-big disk-big debian"
+    "bios-probe bios probe probe-initrd disk-probe probe"
+    "bios-small bios kernel initrd-small disk-small debian"
+    "bios-big bios kernel initrd-big disk-big debian"
+    "uefi-probe uefi probe probe-initrd disk-probe probe"
+    "uefi-small uefi kernel initrd-small disk-small debian"
+    "uefi-big uefi kernel initrd-big disk-big debian"
 )
 declare -A TITLE=(
     [bios-probe]="bios probe entry"
@@ -162,15 +149,11 @@ declare -A TARGET=(
     [uefi-small]="<=1.10" [uefi-big]="<=1.30"
 )
 
-selected() {
-    local p
-    [ -n "${BENCH_CASES:-}" ] || return 0
-    for p in $BENCH_CASES; do
-        # shellcheck disable=SC2053
-        [[ $1 == $p ]] && return 0
-    done
-    return 1
-}
+# selected (lib.sh) picks the cases BENCH_CASES names, by glob.
+# shellcheck disable=SC2206 # globs, split on blanks, not expanded here
+set -f
+patterns=(${BENCH_CASES:-})
+set +f
 
 # The inputs the selected cases need: WANT[key] is set for each.
 declare -A WANT
@@ -259,18 +242,10 @@ qemu_count() {
     echo "$n"
 }
 
-# qemu_args FIRMWARE: set ARGS to the machine every run gets.
-qemu_args() {
-    ARGS=()
-    firmware_args "$1" bench || return 1
-    ARGS=(-M pc -m "$MEM_MB" -display none -monitor none -serial stdio
-        -no-reboot -net none "${FW_ARGS[@]}")
-}
-
 # one_run CASE SIDE RUN: boot once; append a line to $RAW, or print why not.
 # SIDE is ours (the disk), direct (-kernel) or trace (the trace disk).
 one_run() {
-    local name=$1 side=$2 run=$3 fw kkey ikey dkey kind marker extra=()
+    local name=$1 side=$2 run=$3 fw kkey ikey dkey kind marker extra=() disk=()
     local log status times others why qerr
     read -r _ fw kkey ikey dkey kind <<<"$(printf '%s\n' "${CASES[@]}" |
         awk -v n="$name" '$1 == n')"
@@ -280,24 +255,27 @@ one_run() {
         # shellcheck disable=SC2054 # one QEMU argument, commas and all
         extra=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
     fi
-    if ! qemu_args "$fw"; then
-        echo "bench: $name: $FW_ERROR"
-        return 1
-    fi
     case $side in
-    ours) extra+=(-drive "file=${VALUE[$dkey]},format=raw,if=ide,index=0,media=disk") ;;
+    ours) disk=(--disk "${VALUE[$dkey]}") ;;
     trace)
         # The read count comes before the hand-over: stop there.
         marker="bzboot: starting"
-        dkey=trace-${dkey#disk-}
-        extra+=(-drive "file=${VALUE[$dkey]},format=raw,if=ide,index=0,media=disk") ;;
-    direct) extra+=(-kernel "${VALUE[$kkey]}" -initrd "${VALUE[$ikey]}"
-        -append "$CMDLINE") ;;
+        disk=(--disk "${VALUE[trace-${dkey#disk-}]}") ;;
+    direct)
+        disk=(--bus none)
+        extra+=(-kernel "${VALUE[$kkey]}" -initrd "${VALUE[$ikey]}"
+            -append "$CMDLINE") ;;
     esac
+    # The disk on the first IDE port, what -hda means.
+    if ! qemu_cmd "$name" --fw "$fw" --machine pc --mem "$MEM_MB" \
+        --limit "$LIMIT" --serial stdio "${disk[@]}" -- "${extra[@]}"; then
+        echo "bench: $name: $QEMU_ERROR"
+        return 1
+    fi
     log=$LOGS/$name-$side-$run.log
     others=$(qemu_count)
-    "$CLOCK" --stop "$marker" -- timeout --kill-after=5 "$LIMIT" \
-        "$QEMU" "${ARGS[@]}" "${extra[@]}" >"$log" 2>"${log%.log}.stderr"
+    "$CLOCK" --stop "$marker" -- "${QEMU_CMD[@]}" >"$log" \
+        2>"${log%.log}.stderr"
     status=$?
     if [ "$status" -ne 0 ]; then
         why=$(tail -n 1 "$log" | cut -f 2)
@@ -333,7 +311,7 @@ for c in "${CASES[@]}"; do
             break
         fi
     done
-    [ "$fw" != ovmf ] || firmware_args ovmf bench || CANNOT[$name]=$FW_ERROR
+    qemu_cmd "$name" --fw "$fw" || CANNOT[$name]=$QEMU_ERROR
 done
 
 load_start=$(cut -d ' ' -f 1-3 /proc/loadavg)

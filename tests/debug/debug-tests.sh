@@ -13,18 +13,14 @@
 
 set -u
 cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-QEMU=${QEMU:-qemu-system-x86_64}
-OVMF_BIOS=${OVMF_BIOS:-/usr/share/ovmf/OVMF.fd}
+# shellcheck source=tests/qemu/lib.sh
+. tests/qemu/lib.sh
 export BUILD QEMU OVMF_BIOS MTOOLS_SKIP_CHECK=1
 
 work=$BUILD/tests/debug
 mkdir -p "$work"
 passed=0
 failed=0
-pass() { echo "PASS: $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $1: $2"; failed=$((failed + 1)); }
-finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit; }
 
 kernel=$BUILD/tests/probe/probe-default.bzImage
 for f in "$kernel" "$BUILD/mkdisk" "$BUILD/boot/stage2.elf" \
@@ -116,10 +112,8 @@ fi
 # `gdb on` without a debugger: the loader says so and waits, it does not
 # boot. The image is the one the uefi session made (gdb on in its config).
 log=$work/uefi-wait.log
-timeout 25 "$QEMU" -m 512 -bios "$OVMF_BIOS" \
-	-drive "file=$BUILD/debug/uefi-gdb.img,format=raw,if=ide,index=0,snapshot=on" \
-	-net none -no-reboot -display none -monitor none -serial "file:$log" \
-	> /dev/null 2>&1
+qemu_cmd uefi-wait --fw uefi --disk "$BUILD/debug/uefi-gdb.img" --limit 25 \
+	--serial "file:$log" -- -snapshot && "${QEMU_CMD[@]}" > /dev/null 2>&1
 if grep -q 'bzboot: gdb: image base 0x[0-9a-f]*; waiting for gdb' "$log" &&
 	! grep -q 'bzboot: gdb: going on\|bzboot: loading\|probe: ' "$log"; then
 	pass "uefi-wait: gdb on and no debugger: the loader waits"

@@ -22,14 +22,22 @@
 
 set -u
 cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-QEMU=${QEMU:-qemu-system-x86_64}
-OVMF_BIOS=${OVMF_BIOS:-/usr/share/ovmf/OVMF.fd}
+# shellcheck disable=SC2034 # read by lib.sh
+LIB_PROG=gdb-session.sh
+# shellcheck source=tests/qemu/lib.sh
+. tests/qemu/lib.sh
 GDB_PORT=${GDB_PORT:-1234}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-3600}
 export MTOOLS_SKIP_CHECK=1
 
-die() { echo "gdb-session.sh: error: $*" >&2; exit 1; }
+die() { lib_die "$@"; }
+
+# gdb_on: a config with `gdb on` in front of its other lines (global keys
+# come before the first entry) and any `gdb` line of its own dropped.
+gdb_on() {
+	echo "gdb on"
+	grep -v '^[[:blank:]]*gdb[[:blank:]]'
+}
 
 [ $# -ge 2 ] || die "usage: gdb-session.sh bios|uefi DISK [GDB-ARGUMENT...]"
 firmware=$1
@@ -44,27 +52,13 @@ rm -f "$serial"
 
 case $firmware in
 bios)
-	fw_args=()
 	stop=(-S)
 	image=$disk
 	script=boot/stage2/debug.gdb
 	;;
 uefi)
-	[ -r "$OVMF_BIOS" ] || die "$OVMF_BIOS: missing: install the Debian package ovmf"
 	image=$dir/uefi-gdb.img
-	cp "$disk" "$image.tmp" || die "$image.tmp: cannot copy $disk"
-	# /bzboot.cfg with `gdb on` in front of its other lines (global keys
-	# come before the first entry) and any `gdb` line of its own dropped.
-	mtype -i "$image.tmp@@1M" ::/bzboot.cfg > "$dir/bzboot.cfg.orig" ||
-		die "$disk: no /bzboot.cfg on its FAT partition"
-	{
-		echo "gdb on"
-		grep -v '^[[:blank:]]*gdb[[:blank:]]' "$dir/bzboot.cfg.orig"
-	} > "$dir/bzboot.cfg"
-	mcopy -o -i "$image.tmp@@1M" "$dir/bzboot.cfg" ::/bzboot.cfg ||
-		die "$image.tmp: cannot write /bzboot.cfg"
-	mv "$image.tmp" "$image"
-	fw_args=(-bios "$OVMF_BIOS")
+	cfg_rewrite --same-ok "$disk" "$image" gdb_on || exit 1
 	stop=()
 	script=efi/debug.py
 	;;
@@ -73,11 +67,11 @@ uefi)
 	;;
 esac
 
+qemu_cmd "$firmware" --fw "$firmware" --disk "$image" \
+	--limit "$QEMU_TIMEOUT" --serial "file:$serial" -- \
+	-gdb "tcp:127.0.0.1:$GDB_PORT" "${stop[@]}" || die "$QEMU_ERROR"
 echo "gdb-session.sh: serial output goes to $serial"
-timeout "$QEMU_TIMEOUT" "$QEMU" -m 512 "${fw_args[@]}" \
-	-drive "file=$image,format=raw,if=ide,index=0" -net none \
-	-gdb "tcp:127.0.0.1:$GDB_PORT" "${stop[@]}" -no-reboot \
-	-display none -monitor none -serial "file:$serial" &
+"${QEMU_CMD[@]}" &
 qemu=$!
 trap 'kill $qemu 2> /dev/null; wait $qemu 2> /dev/null' EXIT
 

@@ -415,7 +415,9 @@ run_prompts() {
     tr -d '\r' <"$RUN_LOG" | grep -c -- "$PROMPT_RE"
 }
 
-# run_start NAME LIMIT FIRMWARE QEMU-ARGS...: start QEMU in the background.
+# run_start NAME LIMIT [OPTION VALUE]...: start QEMU in the background,
+# the machine as qemu_cmd's options say, its serial port on a pair of
+# FIFOs: the log reads one, run_key writes the other.
 run_start() {
     local fifo=$dir/fifo/$1
     RUN_NAME=$1
@@ -426,11 +428,12 @@ run_start() {
     RUN_PID=
     RUN_START=${EPOCHREALTIME/[.,]/}
     shift 2
-    if ! firmware_args "$1" "$RUN_NAME"; then
-        RUN_WHY=$FW_ERROR
+    # shellcheck disable=SC2054 # one QEMU argument, commas and all
+    if ! qemu_cmd "$RUN_NAME" --limit "$RUN_LIMIT" --serial "pipe:$fifo" \
+        "$@" -- -device isa-debug-exit,iobase=0xf4,iosize=0x04; then
+        RUN_WHY=$QEMU_ERROR
         return 1
     fi
-    shift
     mkdir -p "$dir/fifo" "$QEMU_LOG_DIR"
     rm -f "$fifo.in" "$fifo.out"
     : >"$RUN_LOG"
@@ -438,10 +441,7 @@ run_start() {
     exec {RUN_IN}<>"$fifo.in"
     cat 0<>"$fifo.out" >"$RUN_LOG" &
     RUN_CAT=$!
-    timeout --kill-after=5 "$RUN_LIMIT" "$QEMU" -display none -monitor none \
-        -serial "pipe:$fifo" -no-reboot -net none -m 512 \
-        -device isa-debug-exit,iobase=0xf4,iosize=0x04 "${FW_ARGS[@]}" "$@" \
-        >"$QEMU_LOG_DIR/$RUN_NAME.stderr" 2>&1 </dev/null &
+    "${QEMU_CMD[@]}" >"$QEMU_LOG_DIR/$RUN_NAME.stderr" 2>&1 </dev/null &
     RUN_PID=$!
 }
 
@@ -647,21 +647,15 @@ check_no_dma_fallback() {
 
 # ---- the cases ---------------------------------------------------------
 
-firmware_of() {
-    case $1 in bios) echo seabios ;; uefi) echo ovmf ;; esac
-}
-
 limit_of() {
     case $1 in bios) echo "$BIOS_TIMEOUT" ;; uefi) echo "$UEFI_TIMEOUT" ;; esac
 }
 
-# drive_of CASE: the -drive value: the image as the first IDE disk (what
-# -hda means, minus QEMU's warning about guessing raw), behind blkdebug
-# for the read errors.
-drive_of() {
+# disk_of CASE: the image, behind blkdebug for the read errors.
+disk_of() {
     local file=${IMAGE[$1]}
     [ ! -e "$dir/$1.blkdebug" ] || file=blkdebug:$dir/$1.blkdebug:$file
-    echo "file=$file,format=raw,if=ide,index=0,media=disk"
+    echo "$file"
 }
 
 # result NAME: PASS or FAIL from RUN_WHY.
@@ -678,15 +672,15 @@ result() {
 # steps, check the log. Every step leaves its failure in RUN_WHY; the
 # expect file is checked even then, so that a FAIL says all that is wrong.
 one() {
-    local name=$1 loader=$2 c=$3 mem=()
+    local name=$1 loader=$2 c=$3 mem=512
     if ! make_image "$c"; then
         echo "FAIL: $name: skipped because the image could not be made:" \
             "${WHY_NOT[$c]}"
         return 1
     fi
-    [ "$c" != initrd-too-big ] || mem=(-m 128)
-    if run_start "$name" "$(limit_of "$loader")" "$(firmware_of "$loader")" \
-        -M pc "${mem[@]}" -drive "$(drive_of "$c")"; then
+    [ "$c" != initrd-too-big ] || mem=128
+    if run_start "$name" "$(limit_of "$loader")" --fw "$loader" \
+        --machine pc --mem "$mem" --bus ide --disk "$(disk_of "$c")"; then
         case $c in
         key-reboot)
             # Nothing new for FAULTS_WAIT s, QEMU still there; a key

@@ -22,18 +22,20 @@
 # logs of every run, stay under $BUILD/tests/probe/run/.
 #
 # Usage: tests/probe/probe-tests.sh [CASE-PATTERN]   (from the repo root,
-# after `make probe`; BUILD, QEMU, OVMF_CODE may be set in the environment;
+# after `make probe`; BUILD and QEMU may be set in the environment;
 # PROBE_EXTRA_EXPECT="key=value ..." adds expectations to every case.)
 
 set -u
 
-BUILD=${BUILD:-build}
-QEMU=${QEMU:-qemu-system-x86_64}
-OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE.fd}
-OVMF_VARS_TEMPLATE=${OVMF_VARS_TEMPLATE:-/usr/share/OVMF/OVMF_VARS.fd}
-PATTERN=${1:-}
+# shellcheck disable=SC2034 # read by lib.sh
+LIB_PROG=probe-tests
+# shellcheck source=tests/qemu/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../qemu/lib.sh"
+patterns=()
+[ -z "${1:-}" ] || patterns=("$1")
 PROBE_DIR=$BUILD/tests/probe
 RUN=$PROBE_DIR/run
+QEMU_LOG_DIR=$RUN
 EXPECT=tests/probe/expected
 MKDISK=${MKDISK:-$BUILD/mkdisk}
 MEM=256M
@@ -47,25 +49,6 @@ VARIANTS="default setup0 setup60 lowinitrd smallcmdline 64 proto202 noreloc"
 
 passed=0
 failed=0
-
-pass() {
-    echo "PASS: $1"
-    passed=$((passed + 1))
-    last_status=pass
-}
-
-fail() {
-    local name=$1
-    shift
-    echo "FAIL: $name: $*"
-    failed=$((failed + 1))
-    last_status=fail
-}
-
-selected() {
-    # shellcheck disable=SC2053 # PATTERN is a glob on purpose
-    [[ -z $PATTERN || $1 == $PATTERN ]]
-}
 
 # CRC-32 of a file as zlib computes it, from gzip's trailer.
 crc32_file() {
@@ -86,20 +69,22 @@ make_file() {
     head -c "$2" /dev/urandom >"$1"
 }
 
-new_token() {
-    od -An -N6 -tx1 /dev/urandom | tr -d ' \n'
-}
-
-# run_qemu NAME TIMEOUT ARGS...: serial output to $RUN/NAME.log; sets qrc.
+# run_qemu NAME TIMEOUT [OPTION VALUE]... [-- QEMU-ARG...]: QEMU as
+# qemu_cmd's options say, with $MEM and the probe's exit device; serial
+# output to $RUN/NAME.log, QEMU's own to NAME.qemu.txt; sets qrc.
 run_qemu() {
     local name=$1 limit=$2
     shift 2
     rm -f "$RUN/$name.log"
-    timeout "$limit" "$QEMU" -M pc -m "$MEM" -display none -no-reboot \
-        -serial "file:$RUN/$name.log" -monitor none \
-        -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@" \
-        >"$RUN/$name.qemu.txt" 2>&1
-    qrc=$?
+    if qemu_cmd "$name" --mem "$MEM" --limit "$limit" "$@"; then
+        # shellcheck disable=SC2054 # one QEMU argument, commas and all
+        QEMU_CMD+=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
+        "${QEMU_CMD[@]}" >"$RUN/$name.qemu.txt" 2>&1 </dev/null
+        qrc=$?
+    else
+        echo "$QEMU_ERROR" >"$RUN/$name.qemu.txt"
+        qrc=126
+    fi
     touch "$RUN/$name.log"
 }
 
@@ -267,7 +252,7 @@ qemu_kernel_case() {
     selected "$name" || return
     image=$(image_of "$variant")
     have_image "$name" "$image" || return
-    token=$(new_token)
+    token=$(token_new)
     cmdline="bztoken=$token console=ttyS0"
     case_vars "$image" "$initrd" "$cmdline"
     lines=$(expectations "$EXPECT/common.expected" \
@@ -281,7 +266,7 @@ qemu_kernel_case() {
         lines=$(grep -v '^verdict=' <<<"$lines"; echo "$extra_expect")
     fi
     limit_used=$BIOS_TIMEOUT
-    run_qemu "$name" "$BIOS_TIMEOUT" -kernel "$image" \
+    run_qemu "$name" "$BIOS_TIMEOUT" --bus none -- -kernel "$image" \
         ${initrd:+-initrd "$initrd"} -append "$cmdline"
     judge "$name" "$lines" "$want_rc"
 }
@@ -302,7 +287,7 @@ chain_case() {
         head -c $(((4096 - size % 4096) % 4096)) /dev/zero
         cat "$initrd"
     } >"$chained"
-    token=$(new_token)
+    token=$(token_new)
     cmdline="bztoken=$token probe.chain=$bits probe.chain_kernel_size=$size"
     case_vars "$inner" "$initrd" "$cmdline"
     var[LOAD]=$("$PROBE_DIR/mkprobe" --describe "$inner" |
@@ -311,8 +296,8 @@ chain_case() {
         "$EXPECT/chain$bits.expected"
         describe_lines "$inner" | grep -v '^code32_start=')
     limit_used=$BIOS_TIMEOUT
-    run_qemu "$name" "$BIOS_TIMEOUT" -kernel "$outer" -initrd "$chained" \
-        -append "$cmdline"
+    run_qemu "$name" "$BIOS_TIMEOUT" --bus none -- -kernel "$outer" \
+        -initrd "$chained" -append "$cmdline"
     judge "$name" "$lines"
     [[ $last_status == pass ]] && rm -f "$chained"
 }
@@ -347,7 +332,7 @@ disk_case() {
     selected "$name" || return
     image=$(image_of "$variant")
     have_image "$name" "$image" || return
-    token=$(new_token)
+    token=$(token_new)
     cmdline="bztoken=$token console=ttyS0"
     if ! mkdisk_image "$name" "$image" "$disk" "$cmdline" "$@"; then
         fail "$name" "$why"
@@ -371,27 +356,22 @@ disk_case() {
             "$EXPECT/bios16.expected" "$EXPECT/$expect_file"
             describe_lines "$image")
         limit_used=$BIOS_TIMEOUT
-        run_qemu "$name" "$BIOS_TIMEOUT" -drive \
-            "file=$disk,format=raw,if=ide"
+        run_qemu "$name" "$BIOS_TIMEOUT" --disk "$disk"
     else
-        if [[ ! -r $OVMF_CODE ]]; then
-            fail "$name" "$OVMF_CODE missing (install ovmf)"
-            return
-        fi
-        cp "$OVMF_VARS_TEMPLATE" "$RUN/$name.vars.fd"
         lines=$(expectations "$EXPECT/common.expected" \
             "$EXPECT/$expect_file"
             describe_lines "$image" | grep -v -e '^code32_start=')
         limit_used=$UEFI_TIMEOUT
-        run_qemu "$name" "$UEFI_TIMEOUT" \
-            -drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE" \
-            -drive "if=pflash,format=raw,file=$RUN/$name.vars.fd" \
-            -drive "file=$disk,format=raw,if=ide"
+        if [[ ! -r $OVMF_BIOS ]]; then
+            fail "$name" "$OVMF_BIOS missing (install ovmf)"
+            return
+        fi
+        run_qemu "$name" "$UEFI_TIMEOUT" --fw uefi --disk "$disk"
     fi
     judge "$name" "$lines"
     # Keep the image of a failing run only.
     if [[ $last_status == pass ]]; then
-        rm -f "$disk" "$RUN/$name.vars.fd" "$joined"
+        rm -f "$disk" "$joined"
     fi
 }
 
@@ -429,7 +409,7 @@ refuse_case() {
         return
     fi
     limit_used=$BIOS_TIMEOUT
-    run_qemu "$name" "$BIOS_TIMEOUT" -drive "file=$disk,format=raw,if=ide"
+    run_qemu "$name" "$BIOS_TIMEOUT" --disk "$disk"
     parse_log "$RUN/$name.log"
     if [[ -v got[verdict] ]]; then
         fail "$name" "the loader booted the probe (verdict" \
@@ -484,9 +464,9 @@ main() {
         "$initrd" "$initrd2"
     refuse_case bzboot-smallcmdline-too-long smallcmdline \
         'command line|cmdline' \
-        "bztoken=$(new_token) $(printf 'x%.0s' {1..80})" "$initrd"
+        "bztoken=$(token_new) $(printf 'x%.0s' {1..80})" "$initrd"
     refuse_case bzboot-lowinitrd-too-big lowinitrd initrd \
-        "bztoken=$(new_token)" "$big"
+        "bztoken=$(token_new)" "$big"
 
     for v in default 64 noreloc; do
         disk_case "uefi-$v" "$v" uefi uefi64.expected "$initrd"
@@ -494,5 +474,4 @@ main() {
 }
 
 main
-echo "probe-tests: $passed passed, $failed failed"
-((failed == 0))
+finish

@@ -69,24 +69,9 @@ failed=0
 
 # ---- inputs, each made once per run ----------------------------------
 
-# VALUE[key] is what prepare made (a path); WHY_NOT[key] why it could not.
+# VALUE[key] is what prepare (lib.sh) made (a path); WHY_NOT[key] why it
+# could not.
 declare -A VALUE WHY_NOT
-
-# prepare KEY COMMAND...: run COMMAND once per run; its last line of
-# stdout becomes VALUE[KEY], or its last line of stderr WHY_NOT[KEY].
-prepare() {
-    local key=$1 out err=$QEMU_LOG_DIR/prepare-$1.err
-    shift
-    if [ -z "${VALUE[$key]+set}" ] && [ -z "${WHY_NOT[$key]+set}" ]; then
-        if out=$("$@" 2>"$err"); then
-            VALUE[$key]=$(tail -n 1 <<<"$out")
-        else
-            WHY_NOT[$key]=$(grep -v '^ *$' "$err" | tail -n 1)
-            [ -n "${WHY_NOT[$key]}" ] || WHY_NOT[$key]="$* failed"
-        fi
-    fi
-    [ -n "${VALUE[$key]+set}" ]
-}
 
 # make_initrd NAME MKINITRAMFS-ARGS...: $dir/NAME, made by mkinitramfs.sh
 # unless an up-to-date one (from `make` or an earlier run) is there.
@@ -195,20 +180,10 @@ input() {
 }
 
 # make_disk_cfg NAME DISK-KEY SED-SCRIPT: a copy of that disk image with
-# its /bzboot.cfg edited by SED-SCRIPT.
+# its /bzboot.cfg edited by SED-SCRIPT (which must change it).
 make_disk_cfg() {
-    local out=$dir/$1.img in=${VALUE[$2]} sed=$3 m
-    m="$out.tmp@@1M"
-    cp --sparse=always "$in" "$out.tmp" &&
-        MTOOLS_SKIP_CHECK=1 mtype -i "$m" ::/bzboot.cfg |
-        sed "$sed" >"$out.cfg" || return 1
-    if ! grep -q '^trace on$' "$out.cfg"; then
-        echo "$in: /bzboot.cfg has no \"trace off\" line to turn on" >&2
-        return 1
-    fi
-    MTOOLS_SKIP_CHECK=1 mcopy -o -i "$m" "$out.cfg" ::/bzboot.cfg &&
-        mv "$out.tmp" "$out" || return 1
-    echo "$out"
+    local out=$dir/$1.img
+    cfg_rewrite "${VALUE[$2]}" "$out" sed "$3" && echo "$out"
 }
 
 # make_decoy NAME DISK-KEY: a blank (sparse) image as large as that disk.
@@ -225,7 +200,8 @@ sha_of() {
 
 # ---- the cases -------------------------------------------------------
 
-# direct NAME KERNEL-ARCH INITRD-ARCH FIRMWARE MACHINE EXPECT
+# direct NAME KERNEL-ARCH INITRD-ARCH FIRMWARE MACHINE EXPECT: QEMU's own
+# -kernel boot of the same files, no disk.
 direct() {
     local name=$1 karch=$2 iarch=$3 fw=$4 machine=$5 expect=$6 limit
     need "$name" "kernel-$karch" "direct-initrd-$iarch" || return 1
@@ -233,18 +209,21 @@ direct() {
         SHA256_2="$(sha_of payload2 /payload2)"
         MEM_KB_MIN="$MEM_KB_MIN" MEM_KB_MAX="$MEM_KB_MAX")
     limit=$BIOS_TIMEOUT
-    [ "$fw" = seabios ] || limit=$UEFI_TIMEOUT
-    boot_case "$name" "$limit" "$here/$expect" "$fw" -M "$machine" \
-        -m "$MEM_MB" -kernel "${VALUE[kernel-$karch]}" \
+    [ "$fw" = bios ] || limit=$UEFI_TIMEOUT
+    boot_case "$name" "$here/$expect" --fw "$fw" --machine "$machine" \
+        --mem "$MEM_MB" --limit "$limit" --bus none -- \
+        -kernel "${VALUE[kernel-$karch]}" \
         -initrd "${VALUE[direct-initrd-$iarch]}" -append "$CMDLINE"
 }
 
-# disk NAME DISK-KEY INITRD-ARCH FIRMWARE EXPECT QEMU-ARGS...: boot a
-# mkdisk image; QEMU-ARGS pick the machine and say how the disk is
-# attached, with @IMG@ standing for the image and @DECOY@ for a blank one.
+# disk NAME DISK-KEY INITRD-ARCH FIRMWARE EXPECT MACHINE BUS [QEMU-ARG...]:
+# boot a mkdisk image on MACHINE, attached by BUS (qemu_cmd's); with BUS
+# none the QEMU-ARGs attach it, @IMG@ standing for the image and @DECOY@
+# for a blank one.
 disk() {
-    local name=$1 key=$2 iarch=$3 fw=$4 expect=$5 limit a args=()
-    shift 5
+    local name=$1 key=$2 iarch=$3 fw=$4 expect=$5 machine=$6 bus=$7
+    local limit a args=()
+    shift 7
     need "$name" "$key" || return 1
     for a in "$@"; do
         [[ $a != *@DECOY@* ]] || need "$name" decoy-amd64 || return 1
@@ -256,8 +235,10 @@ disk() {
     [ "$key" != disk-amd64-two ] ||
         EXPECT_VARS+=(SHA256_2="$(sha_of payload2 /payload2)")
     limit=$BIOS_TIMEOUT
-    [ "$fw" = seabios ] || limit=$UEFI_TIMEOUT
-    boot_case "$name" "$limit" "$here/$expect" "$fw" -m "$MEM_MB" "${args[@]}"
+    [ "$fw" = bios ] || limit=$UEFI_TIMEOUT
+    boot_case "$name" "$here/$expect" --fw "$fw" --machine "$machine" \
+        --bus "$bus" --disk "${VALUE[$key]}" --mem "$MEM_MB" \
+        --limit "$limit" -- "${args[@]}"
 }
 
 # disk_mem NAME MIB DISK-KEY ...: disk with -m MIB instead of MEM_MB, and
@@ -312,62 +293,52 @@ expect_negative() {
 [ "$list_only" -eq 1 ] ||
     echo "boot tests: token $TOKEN, $MEM_MB MiB, logs in $QEMU_LOG_DIR"
 
-run direct-amd64-seabios direct amd64 amd64 seabios pc \
+run direct-amd64-seabios direct amd64 amd64 bios pc \
     bios-two-initrds.expect && DIRECT_AMD64_PASSED=1
-run direct-686-seabios direct 686 i386 seabios pc \
+run direct-686-seabios direct 686 i386 bios pc \
     bios-two-initrds.expect
-run direct-amd64-ovmf direct amd64 amd64 ovmf-pflash q35 \
+run direct-amd64-ovmf direct amd64 amd64 uefi q35 \
     uefi-two-initrds.expect
 run expect-rejects-wrong-evidence expect_negative
 
-# -drive ...,if=ide,index=0 is what -hda means, minus QEMU's warning about
-# guessing the raw format; on q35 it is the first AHCI port.
-hda=(-drive "file=@IMG@,format=raw,if=ide,index=0,media=disk")
-virtio=(-drive "file=@IMG@,format=raw,if=virtio")
 # The boot disk as the secondary slave, a blank disk as the primary master.
 slave=(-drive "file=@DECOY@,format=raw,if=none,id=decoy"
     -device ide-hd,drive=decoy,bus=ide.0,unit=0
     -drive "file=@IMG@,format=raw,if=none,id=boot"
     -device ide-hd,drive=boot,bus=ide.1,unit=1,bootindex=1)
-run bios-amd64-ide disk disk-amd64 amd64 seabios bios.expect \
-    -M pc "${hda[@]}"
-run bios-amd64-virtio disk disk-amd64-trace amd64 seabios bios-virtio.expect \
-    -M pc "${virtio[@]}"
-run bios-amd64-q35 disk disk-amd64-trace amd64 seabios bios-q35.expect \
-    -M q35 "${hda[@]}"
-run bios-amd64-ide-dma disk disk-amd64-trace amd64 seabios \
-    bios-ide-dma.expect -M pc "${hda[@]}"
-run bios-amd64-ide-slave-dma disk disk-amd64-trace amd64 seabios \
-    bios-ide-slave-dma.expect -M pc "${slave[@]}"
-run bios-amd64-ide-disk-firmware disk disk-amd64-firmware amd64 seabios \
-    bios-ide-disk-firmware.expect -M pc "${hda[@]}"
-run bios-amd64-two-initrds disk disk-amd64-two amd64 seabios \
-    bios-two-initrds.expect -M pc "${hda[@]}"
-run bios-686-ide disk disk-686 i386 seabios bios.expect \
-    -M pc "${hda[@]}"
-run uefi-amd64-pc disk disk-amd64 amd64 ovmf uefi.expect \
-    -M pc "${hda[@]}"
-run uefi-amd64-q35 disk disk-amd64 amd64 ovmf-pflash uefi.expect \
-    -M q35 "${hda[@]}"
-run uefi-amd64-two-initrds disk disk-amd64-two amd64 ovmf-pflash \
-    uefi-two-initrds.expect -M q35 "${hda[@]}"
-run uefi-amd64-ide-dma disk disk-amd64-trace amd64 ovmf uefi-ide-dma.expect \
-    -M pc "${hda[@]}"
-run uefi-amd64-ide-slave-dma disk disk-amd64-trace amd64 ovmf \
-    uefi-ide-slave-dma.expect -M pc "${slave[@]}"
-run uefi-amd64-ide-disk-firmware disk disk-amd64-firmware amd64 ovmf \
-    uefi-ide-disk-firmware.expect -M pc "${hda[@]}"
-run uefi-amd64-q35-trace disk disk-amd64-trace amd64 ovmf-pflash \
-    uefi-q35.expect -M q35 "${hda[@]}"
+# On q35, bus ide is the first port of the chipset's AHCI.
+run bios-amd64-ide disk disk-amd64 amd64 bios bios.expect pc ide
+run bios-amd64-virtio disk disk-amd64-trace amd64 bios bios-virtio.expect \
+    pc virtio
+run bios-amd64-q35 disk disk-amd64-trace amd64 bios bios-q35.expect q35 ide
+run bios-amd64-ide-dma disk disk-amd64-trace amd64 bios \
+    bios-ide-dma.expect pc ide
+run bios-amd64-ide-slave-dma disk disk-amd64-trace amd64 bios \
+    bios-ide-slave-dma.expect pc none "${slave[@]}"
+run bios-amd64-ide-disk-firmware disk disk-amd64-firmware amd64 bios \
+    bios-ide-disk-firmware.expect pc ide
+run bios-amd64-two-initrds disk disk-amd64-two amd64 bios \
+    bios-two-initrds.expect pc ide
+run bios-686-ide disk disk-686 i386 bios bios.expect pc ide
+run uefi-amd64-pc disk disk-amd64 amd64 uefi uefi.expect pc ide
+run uefi-amd64-q35 disk disk-amd64 amd64 uefi uefi.expect q35 ide
+run uefi-amd64-two-initrds disk disk-amd64-two amd64 uefi \
+    uefi-two-initrds.expect q35 ide
+run uefi-amd64-ide-dma disk disk-amd64-trace amd64 uefi uefi-ide-dma.expect \
+    pc ide
+run uefi-amd64-ide-slave-dma disk disk-amd64-trace amd64 uefi \
+    uefi-ide-slave-dma.expect pc none "${slave[@]}"
+run uefi-amd64-ide-disk-firmware disk disk-amd64-firmware amd64 uefi \
+    uefi-ide-disk-firmware.expect pc ide
+run uefi-amd64-q35-trace disk disk-amd64-trace amd64 uefi \
+    uefi-q35.expect q35 ide
 # QEMU's default -m 128: SeaBIOS; OVMF, whose free memory then has no
 # 64 MiB range, so the kernel's runtime range must take boot services
 # memory (common/placement.h), on pc and q35.
-run bios-amd64-128m disk_mem 128 disk-amd64 amd64 seabios \
-    bios.expect -M pc "${hda[@]}"
-run uefi-amd64-128m disk_mem 128 disk-amd64 amd64 ovmf \
-    uefi.expect -M pc "${hda[@]}"
-run uefi-amd64-q35-128m disk_mem 128 disk-amd64 amd64 \
-    ovmf-pflash uefi.expect -M q35 "${hda[@]}"
+run bios-amd64-128m disk_mem 128 disk-amd64 amd64 bios bios.expect pc ide
+run uefi-amd64-128m disk_mem 128 disk-amd64 amd64 uefi uefi.expect pc ide
+run uefi-amd64-q35-128m disk_mem 128 disk-amd64 amd64 uefi uefi.expect \
+    q35 ide
 
 [ "$list_only" -eq 0 ] || exit 0
 echo "$passed passed, $failed failed"

@@ -1,13 +1,15 @@
 # SPDX-License-Identifier: MIT
 #
-# Shared shell functions of the QEMU boot tests and the scripts that build
-# their inputs (fetch-kernel.sh, mkinitramfs.sh, boot-tests.sh,
-# default-image.sh). Sourced, never run. Runs on the build machine; knows
-# where things go under $BUILD (default build/, relative to the repository
-# root, where every script runs), how to fetch a Debian package into the
-# download cache, which firmware files QEMU gets, how to run QEMU headless
-# under a timeout with the serial console in a log file, and how to check
-# a log against an expect file.
+# Shared shell functions of the QEMU suites (qemu, faults, probe, trace,
+# debug, bench) and the scripts that build their inputs (fetch-kernel.sh,
+# mkinitramfs.sh, default-image.sh). Sourced, never run. Runs on the build
+# machine; knows where things go under $BUILD (default build/, relative to
+# the repository root, where every script runs), how to fetch a Debian
+# package into the download cache, which firmware files QEMU gets, the
+# one command line every suite starts QEMU with (qemu_cmd: firmware, bus,
+# machine, memory), how to run it headless with the serial console in a
+# log file, how to rewrite an image's /bzboot.cfg, how to check a log
+# against an expect file, and a suite's PASS/FAIL counting.
 #
 # Expect files (tests/qemu/*.expect): one line per piece of evidence;
 # blank lines and lines starting with `#` are ignored. A line is found when
@@ -28,9 +30,9 @@ LIB_PROG=${LIB_PROG:-$(basename "$0" .sh)}
 # The firmware files of Debian's ovmf package: one image for -bios (its
 # variable store is lost at reset, which a test does not mind), and the
 # 4 MiB code + variable template pair for two pflash drives.
-OVMF_BIOS=/usr/share/ovmf/OVMF.fd
-OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
-OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+OVMF_BIOS=${OVMF_BIOS:-/usr/share/ovmf/OVMF.fd}
+OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+OVMF_VARS=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 
 # lib_die MESSAGE: one line `PROG: error: MESSAGE` on stderr, exit 1.
 lib_die() {
@@ -141,26 +143,97 @@ firmware_args() {
     esac
 }
 
-# qemu_boot NAME TIMEOUT QEMU-ARGS...: run QEMU headless (TCG, no network,
-# -no-reboot so a reset ends it, 512 MiB unless QEMU-ARGS say otherwise)
-# for at most TIMEOUT seconds, the serial port written to
-# $QEMU_LOG_DIR/NAME.log and QEMU's own messages to NAME.stderr, which
-# stay there. A run whose serial port says nothing new for QEMU_STALL
-# seconds (default 30; 0 = never) is stopped early: a loader that failed
-# prints its message and waits, and waiting out the whole TIMEOUT would
-# only cost time. Returns QEMU's exit status, 124 after TIMEOUT, 125 after
-# a stall; QEMU_SECONDS is set to the run's wall time.
+# qemu_cmd NAME [OPTION VALUE]... [-- QEMU-ARG...]: set the array QEMU_CMD
+# to the command line every suite starts QEMU with: TCG, headless, no
+# network, -no-reboot (a reset ends QEMU), under `timeout`. The options
+# say which machine (defaults in brackets):
+#   --fw bios|uefi      SeaBIOS, QEMU's own; or OVMF: on pc the one-file
+#                       image (-bios), on q35 code and a private copy of
+#                       the variable store as pflash drives        [bios]
+#   --bus ide|ahci|virtio|nvme|none  how --disk is attached: ide is the
+#                       first IDE disk (what -hda means; on q35 the first
+#                       port of the chipset's AHCI), ahci the first port
+#                       of an AHCI controller (the chipset's on q35),
+#                       virtio a virtio-blk disk, nvme an NVMe namespace;
+#                       none leaves the disk to the QEMU-ARGs       [ide]
+#   --machine pc|q35                                              [pc]
+#   --mem MiB                                                     [512]
+#   --disk FILE         a raw image, or blkdebug:CONF:FILE        [none]
+#   --serial SPEC       -serial's value; `nographic` for -nographic
+#                       (serial and monitor on stdio)
+#                                         [file:$QEMU_LOG_DIR/NAME.log]
+#   --limit SECONDS     for timeout, which then kills QEMU        [120]
+# Returns 1 with QEMU_ERROR set for a missing firmware or a bad option.
+qemu_cmd() {
+    local name=$1 fw=bios bus=ide machine=pc mem=512 disk='' limit=120
+    local serial=file:$QEMU_LOG_DIR/$1.log drive out=()
+    shift
+    QEMU_CMD=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        case $1 in
+        --fw) fw=$2 ;;
+        --bus) bus=$2 ;;
+        --machine) machine=$2 ;;
+        --mem) mem=$2 ;;
+        --disk) disk=$2 ;;
+        --serial) serial=$2 ;;
+        --limit) limit=$2 ;;
+        *) QEMU_ERROR="qemu_cmd: unknown option $1"; return 1 ;;
+        esac
+        shift 2 || { QEMU_ERROR="qemu_cmd: $1 needs a value"; return 1; }
+    done
+    [ $# -eq 0 ] || shift
+    case $fw:$machine in
+    bios:pc | bios:q35) firmware_args seabios "$name" ;;
+    uefi:pc) firmware_args ovmf "$name" ;;
+    uefi:q35) firmware_args ovmf-pflash "$name" ;;
+    *) FW_ERROR="firmware $fw on machine $machine: not bios|uefi on pc|q35"
+        false ;;
+    esac || { QEMU_ERROR=$FW_ERROR; return 1; }
+    drive="file=$disk,format=raw"
+    # shellcheck disable=SC2054 # QEMU arguments, commas and all
+    case $bus in
+    none) ;;
+    ide) out=(-drive "$drive,if=ide,index=0,media=disk") ;;
+    ahci)
+        if [ "$machine" = q35 ]; then
+            out=(-drive "$drive,if=ide,index=0,media=disk")
+        else
+            out=(-device ahci,id=ahci -drive "$drive,if=none,id=disk0"
+                -device ide-hd,drive=disk0,bus=ahci.0)
+        fi ;;
+    virtio) out=(-drive "$drive,if=virtio") ;;
+    nvme) out=(-drive "$drive,if=none,id=disk0"
+        -device nvme,drive=disk0,serial=bzboot) ;;
+    *) QEMU_ERROR="qemu_cmd: unknown bus $bus"; return 1 ;;
+    esac
+    [ -n "$disk" ] || out=()
+    if [ "$serial" = nographic ]; then
+        out=(-nographic "${out[@]}")
+    else
+        out=(-display none -monitor none -serial "$serial" "${out[@]}")
+    fi
+    QEMU_CMD=(timeout --kill-after=5 "$limit" "$QEMU" -M "$machine"
+        -m "$mem" -no-reboot -net none "${out[@]}" "${FW_ARGS[@]}" "$@")
+}
+
+# qemu_boot NAME [OPTION VALUE]... [-- QEMU-ARG...]: run QEMU as qemu_cmd
+# says, its serial port written to $QEMU_LOG_DIR/NAME.log and its own
+# messages to NAME.stderr, which stay there. A run whose serial port says
+# nothing new for QEMU_STALL seconds (default 30; 0 = never) is stopped
+# early: a loader that failed prints its message and waits, and waiting
+# out the whole limit would only cost time. Returns QEMU's exit status,
+# 124 after the limit, 125 after a stall, 126 when qemu_cmd refused (why
+# in QEMU_ERROR); QEMU_SECONDS is set to the run's wall time.
 qemu_boot() {
-    local name=$1 limit=$2 log pid status start now size last=-1 since
+    local name=$1 log pid status start now size last=-1 since
     local stall=${QEMU_STALL:-30} stalled=0
-    shift 2
     mkdir -p "$QEMU_LOG_DIR"
     log=$QEMU_LOG_DIR/$name.log
     rm -f "$log"
+    qemu_cmd "$@" || return 126
     start=$(date +%s.%N)
-    timeout --kill-after=5 "$limit" "$QEMU" -display none -monitor none \
-        -serial "file:$log" -no-reboot -net none -m 512 "$@" \
-        >"$QEMU_LOG_DIR/$name.stderr" 2>&1 </dev/null &
+    "${QEMU_CMD[@]}" >"$QEMU_LOG_DIR/$name.stderr" 2>&1 </dev/null &
     pid=$!
     since=$SECONDS
     while kill -0 "$pid" 2>/dev/null; do
@@ -183,6 +256,39 @@ qemu_boot() {
     QEMU_SECONDS=$(awk -v a="$start" -v b="$now" \
         'BEGIN { printf "%.1f", b - a }')
     return "$status"
+}
+
+# cfg_rewrite [--same-ok] IN OUT COMMAND...: OUT is a copy of the disk
+# image IN whose /bzboot.cfg is what COMMAND prints when given the old one
+# on stdin (sed with a script, a shell function). Fails with one line on
+# stderr when the config cannot be read or written, or, without
+# --same-ok, when COMMAND leaves it unchanged, so that an edit that no
+# longer applies is seen. IN and OUT may be the same file.
+cfg_rewrite() {
+    local same_ok=0 in out tmp
+    [ "$1" != --same-ok ] || { same_ok=1; shift; }
+    in=$1 out=$2 tmp=$2.tmp
+    shift 2
+    rm -f "$tmp"
+    cp --sparse=always "$in" "$tmp" ||
+        { echo "$out: cannot copy $in" >&2; return 1; }
+    if ! MTOOLS_SKIP_CHECK=1 mtype -i "$tmp@@1M" ::/bzboot.cfg \
+        >"$tmp.old"; then
+        echo "$in: no /bzboot.cfg on its FAT partition (mtype failed)" >&2
+    elif ! "$@" <"$tmp.old" >"$tmp.cfg"; then
+        echo "$in: /bzboot.cfg: $* failed" >&2
+    elif [ "$same_ok" -eq 0 ] && cmp -s "$tmp.old" "$tmp.cfg"; then
+        echo "$in: /bzboot.cfg: $* changed nothing" >&2
+    elif ! MTOOLS_SKIP_CHECK=1 mcopy -o -i "$tmp@@1M" "$tmp.cfg" \
+        ::/bzboot.cfg; then
+        echo "$out: cannot write /bzboot.cfg (mcopy failed)" >&2
+    else
+        rm -f "$tmp.old" "$tmp.cfg"
+        mv "$tmp" "$out"
+        return
+    fi
+    rm -f "$tmp" "$tmp.old" "$tmp.cfg"
+    return 1
 }
 
 # expect_check LOG EXPECT [NAME=VALUE]...: 0 when every line of EXPECT is
@@ -255,25 +361,25 @@ expect_lines() {
     return 1
 }
 
-# boot_case NAME TIMEOUT EXPECT FIRMWARE QEMU-ARGS...: one boot test case:
-# boot with qemu_boot under FIRMWARE (see firmware_args), then check the
+# boot_case NAME EXPECT [OPTION VALUE]... [-- QEMU-ARG...]: one boot test
+# case: boot with qemu_boot (the options are qemu_cmd's), then check the
 # log against EXPECT with the NAME=VALUE pairs of the array EXPECT_VARS.
 # Prints one PASS: or FAIL: line; a run that had to be killed fails even
 # when its log is complete, since QEMU must end by itself.
 boot_case() {
-    local name=$1 limit=$2 expect=$3 fw=$4 status log why
-    shift 4
+    local name=$1 expect=$2 status log why
+    shift 2
     log=$QEMU_LOG_DIR/$name.log
-    if ! firmware_args "$fw" "$name"; then
-        echo "FAIL: $name: $FW_ERROR"
-        return 1
-    fi
-    qemu_boot "$name" "$limit" "${FW_ARGS[@]}" "$@"
+    qemu_boot "$name" "$@"
     status=$?
     case $status in
     0) why= ;;
-    124 | 137) why="QEMU did not end within $limit s" ;;
+    124 | 137) why="QEMU did not end within its time limit" ;;
     125) why="no serial output for ${QEMU_STALL:-30} s, QEMU stopped" ;;
+    126)
+        echo "FAIL: $name: $QEMU_ERROR"
+        return 1
+        ;;
     *)
         why="QEMU exited with status $status:"
         why="$why $(grep -v '^ *$' "$QEMU_LOG_DIR/$name.stderr" | tail -n 1)"
@@ -304,22 +410,50 @@ log_last_line() {
     [ -z "$line" ] || echo "; last line: \"$line\""
 }
 
+# selected NAME: true when NAME matches one of the globs in the array
+# `patterns` (all names when it is empty or unset).
+selected() {
+    local p
+    [ "${#patterns[@]}" -gt 0 ] 2>/dev/null || return 0
+    for p in "${patterns[@]}"; do
+        # shellcheck disable=SC2053 # patterns are globs
+        [[ $1 == $p ]] && return 0
+    done
+    return 1
+}
+
+# pass NAME, fail NAME WHY...: print `PASS: NAME` or `FAIL: NAME: WHY`
+# and count it in `passed` or `failed`; last_status says which.
+pass() {
+    echo "PASS: $1"
+    passed=$((passed + 1))
+    last_status=pass
+}
+
+# shellcheck disable=SC2034 # last_status is the caller's
+fail() {
+    local name=$1
+    shift
+    echo "FAIL: $name: $*"
+    failed=$((failed + 1))
+    last_status=fail
+}
+
+# finish: the last line, `N passed, N failed`, and exit 1 when anything
+# failed.
+finish() {
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    exit
+}
+
 # run NAME FUNCTION ARGS...: one case of a suite, FUNCTION NAME ARGS...,
-# when NAME matches one of the globs in the array `patterns` (all when it
-# is empty); with list_only=1 it only prints NAME. Counts the result in
-# the caller's `passed` and `failed`.
+# when selected NAME; with list_only=1 it only prints NAME. Counts the
+# result in the caller's `passed` and `failed`.
 run() {
-    local name=$1 fn=$2 p match=0
+    local name=$1 fn=$2
     shift 2
-    if [ ${#patterns[@]} -eq 0 ]; then
-        match=1
-    else
-        for p in "${patterns[@]}"; do
-            # shellcheck disable=SC2053 # patterns are globs
-            [[ $name == $p ]] && match=1
-        done
-    fi
-    [ "$match" -eq 1 ] || return 0
+    selected "$name" || return 0
     if [ "$list_only" -eq 1 ]; then
         echo "$name"
         return 0
@@ -346,6 +480,25 @@ parse_case_args() {
         *) patterns+=("$arg") ;;
         esac
     done
+}
+
+# prepare KEY COMMAND...: run COMMAND once per run; its last line of
+# stdout becomes VALUE[KEY], or its last line of stderr WHY_NOT[KEY] (two
+# associative arrays of the caller); its stderr stays in
+# $QEMU_LOG_DIR/prepare-KEY.err. True when VALUE[KEY] is set.
+prepare() {
+    local key=$1 out err=$QEMU_LOG_DIR/prepare-$1.err
+    shift
+    if [ -z "${VALUE[$key]+set}" ] && [ -z "${WHY_NOT[$key]+set}" ]; then
+        mkdir -p "$QEMU_LOG_DIR"
+        if out=$("$@" 2>"$err"); then
+            VALUE[$key]=$(tail -n 1 <<<"$out")
+        else
+            WHY_NOT[$key]=$(grep -v '^ *$' "$err" | tail -n 1)
+            [ -n "${WHY_NOT[$key]}" ] || WHY_NOT[$key]="$* failed"
+        fi
+    fi
+    [ -n "${VALUE[$key]+set}" ]
 }
 
 # newer OUT INPUT...: true when OUT exists and is newer than every INPUT.

@@ -21,9 +21,6 @@ export MTOOLS_SKIP_CHECK=1
 passed=0
 failed=0
 
-pass() { echo "PASS: $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL: $1: $2"; failed=$((failed + 1)); }
-
 # same NAME A B: numeric compare (hex or decimal), else string compare.
 same() {
 	local name=$1 a=$2 b=$3
@@ -121,9 +118,15 @@ check_e820() {
 
 # SeaBIOS: stage2 and the 16-bit entry.
 log=$work/bios.log
-timeout 30 qemu-system-x86_64 -m 512 -drive "file=$img,format=raw,if=ide" \
-	-display none -serial "file:$log" -no-reboot \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 >/dev/null 2>&1
+# boot NAME FIRMWARE LIMIT SERIAL: the probe image under FIRMWARE, the
+# serial port where SERIAL (qemu_cmd's --serial) says.
+boot() {
+	# shellcheck disable=SC2054 # one QEMU argument, commas and all
+	qemu_cmd "$1" --fw "$2" --disk "$img" --limit "$3" --serial "$4" \
+		-- -device isa-debug-exit,iobase=0xf4,iosize=0x04 &&
+		"${QEMU_CMD[@]}" </dev/null 2>/dev/null
+}
+boot bios bios 30 "file:$log" >/dev/null
 check_common bios
 same bios-jump-cs "$(tr_kv 'jump 16-bit' cs)" "$(probe cs)"
 same bios-jump-ds "$(tr_kv 'jump 16-bit' ds=es=fs=gs=ss)" "$(probe ds)"
@@ -136,9 +139,7 @@ check_e820 bios
 # own lines must still arrive once each and whole (stage2 writes the screen
 # without INT 10h for this reason).
 log=$work/nographic.log
-timeout 30 qemu-system-x86_64 -m 512 -drive "file=$img,format=raw,if=ide" \
-	-nographic -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-	< /dev/null 2>/dev/null | tr -d '\r' > "$log"
+boot nographic bios 30 nographic | tr -d '\r' > "$log"
 n=$(grep -c '^bzboot stage2: BIOS boot from drive 0x80$' "$log")
 m=$(grep -c '^bzboot: starting Linux$' "$log")
 if [ "$n" -eq 1 ] && [ "$m" -eq 1 ]; then
@@ -150,10 +151,7 @@ fi
 
 # OVMF: BOOTX64.EFI and the 64-bit entry.
 log=$work/uefi.log
-timeout 120 qemu-system-x86_64 -m 512 -bios "$OVMF_BIOS" \
-	-drive "file=$img,format=raw,if=ide" -display none \
-	-serial "file:$log" -no-reboot \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 >/dev/null 2>&1
+boot uefi uefi 120 "file:$log" >/dev/null
 check_common uefi
 rip=$(tr_kv 'jump 64-bit' rip)
 same uefi-jump-rip "$rip" "$(( $(probe load_addr) + 0x200 ))"
@@ -161,5 +159,4 @@ same uefi-jump-rsi "$(tr_kv 'jump 64-bit' rsi)" "$(probe boot_params)"
 same uefi-jump-cs "$(tr_kv 'jump 64-bit' cs)" "$(probe cs)"
 check_e820 uefi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
