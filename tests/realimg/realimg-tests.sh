@@ -119,27 +119,25 @@ serial_text() {
         sed 's/^[[:blank:]]*//; s/[[:blank:]]*$//' | grep -av '^$'
 }
 
-# realimg_boot NAME EXPECT END FIRMWARE QEMU-ARGS...: boot under FIRMWARE
-# for at most $LIMIT s and check the log's text runs against EXPECT with
+# realimg_boot NAME EXPECT END [OPTION VALUE]... [-- QEMU-ARG...]: boot
+# the machine qemu_cmd's options say for at most $LIMIT s and check the log's text runs against EXPECT with
 # the NAME=VALUE pairs of EXPECT_VARS. END is `exit` (QEMU must then end
 # by itself, status 0: the image returned to the BIOS, which reboots) or
 # `stop` (the image never ends: QEMU is stopped as soon as every line is
 # there). MEM is the RAM in MiB (default 512). One PASS: or FAIL: line.
 realimg_boot() {
-    local name=$1 expect=$here/$2 end=$3 fw=$4 log text pid status
+    local name=$1 expect=$here/$2 end=$3 log text pid status
     local found=0 start why
-    shift 4
+    shift 3
     log=$QEMU_LOG_DIR/$name.log
     text=$QEMU_LOG_DIR/$name.txt
-    if ! firmware_args "$fw" "$name"; then
-        echo "FAIL: $name: $FW_ERROR"
+    if ! qemu_cmd "$name" --limit "$LIMIT" --mem "${MEM:-512}" "$@"; then
+        echo "FAIL: $name: $QEMU_ERROR"
         return 1
     fi
     rm -f "$log" "$text"
     start=$SECONDS
-    timeout --kill-after=5 "$LIMIT" "$QEMU" -display none -monitor none \
-        -serial "file:$log" -no-reboot -net none -m "${MEM:-512}" \
-        "${FW_ARGS[@]}" "$@" >"$QEMU_LOG_DIR/$name.stderr" 2>&1 </dev/null &
+    "${QEMU_CMD[@]}" >"$QEMU_LOG_DIR/$name.stderr" 2>&1 </dev/null &
     pid=$!
     while kill -0 "$pid" 2>/dev/null; do
         sleep 1
@@ -225,8 +223,8 @@ memtest() {
     EXPECT_VARS=(BUILD=x64)
     # Memtest takes about 8 s per 100 MiB under TCG before it draws its
     # screen: 128 MiB keeps the case short.
-    MEM=128 realimg_boot "$name" memtest.expect stop "$fw" -M pc \
-        -drive "file=$img,format=raw,if=ide"
+    MEM=128 realimg_boot "$name" memtest.expect stop --fw "$fw" \
+        --disk "$img"
 }
 
 IPXE_TOKEN=$(token_new)
@@ -239,8 +237,8 @@ ipxe() {
         >/dev/null ||
         { echo "FAIL: $name: mkdisk refused ${IMAGE[ipxe]}"; return 1; }
     EXPECT_VARS=(TOKEN="$IPXE_TOKEN")
-    realimg_boot "$name" ipxe.expect exit seabios -M pc "${sercon[@]}" \
-        "${bios_end[@]}" -drive "file=$img,format=raw,if=ide"
+    realimg_boot "$name" ipxe.expect exit --disk "$img" -- "${sercon[@]}" \
+        "${bios_end[@]}"
 }
 
 MEMDISK_TOKEN=$(token_new)
@@ -256,8 +254,8 @@ memdisk() {
         --cmdline "harddisk bzboot.token=$MEMDISK_TOKEN" >/dev/null ||
         { echo "FAIL: $name: mkdisk refused ${IMAGE[memdisk]}"; return 1; }
     EXPECT_VARS=(TOKEN="$MEMDISK_TOKEN" INNER="$INNER_TOKEN")
-    realimg_boot "$name" memdisk.expect exit seabios -M pc "${sercon[@]}" \
-        "${bios_end[@]}" -drive "file=$img,format=raw,if=ide"
+    realimg_boot "$name" memdisk.expect exit --disk "$img" -- \
+        "${sercon[@]}" "${bios_end[@]}"
 }
 
 # expect_negative NAME LOG EXPECT NAME=VALUE...: the text of LOG (a case
@@ -282,8 +280,8 @@ run inspect-ipxe inspect_case ipxe
 run inspect-memdisk inspect_case memdisk
 run bios-ipxe ipxe
 run bios-memdisk memdisk
-run bios-memtest-x64 memtest memtest-x64-bin seabios
-run uefi-memtest-x64 memtest memtest-x64-efi ovmf
+run bios-memtest-x64 memtest memtest-x64-bin bios
+run uefi-memtest-x64 memtest memtest-x64-efi uefi
 run expect-rejects-wrong-token expect_negative bios-ipxe ipxe.expect \
     TOKEN=0000000000000000
 run expect-rejects-wrong-build expect_negative bios-memtest-x64 \
