@@ -21,6 +21,10 @@
  * (common/linux_boot.h). So inspect says what stage2, the EFI loader and
  * mkdisk itself would say about the same file.
  *
+ * This file is the command: the options, reading the file, what kind of
+ * file it is, and the BIOS plan; inspect_describe.c states the facts and
+ * inspect_facts.c prints them (inspect.h).
+ *
  * Runs on the build machine (hosted C); reads FILE, writes stdout only.
  * The first line is the verdict; --json gives the same facts as one JSON
  * object. Exit status 0 for a bzImage bzboot boots, 1 for anything else
