@@ -62,11 +62,13 @@ if ! "$BUILD/mkdisk" -o "$img" --kernel "$kernel" --initrd "$work/initrd-1" \
 	--initrd "$work/initrd-2" --cmdline "bztoken=$token console=ttyS0" \
 	> "$work/mkdisk.log" 2>&1; then
 	fail trace-image "mkdisk failed: $(tail -n 1 "$work/mkdisk.log")"
-	echo "$passed passed, $failed failed"
-	exit 1
+	finish
 fi
-mtype -i "$img@@1M" ::/bzboot.cfg | sed 's/^trace off/trace on/' > "$work/cfg"
-mcopy -o -i "$img@@1M" "$work/cfg" ::/bzboot.cfg
+if ! cfg_rewrite "$img" "$img" sed 's/^trace off/trace on/' \
+	2> "$work/cfg.err"; then
+	fail trace-image "$(cat "$work/cfg.err")"
+	finish
+fi
 
 check_common() {
 	local fw=$1
