@@ -31,7 +31,7 @@ HOST_CFLAGS := $(COMMON_CFLAGS) -O2 -g
 STAGE2_CFLAGS := $(COMMON_CFLAGS) -m32 -march=i686 -Os -g -ffreestanding \
 	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
-	-mno-sse -mno-mmx -mgeneral-regs-only
+	-mno-sse -mno-mmx -mgeneral-regs-only -ffunction-sections -fdata-sections
 EFI_INC := /usr/include/efi
 EFI_CFLAGS := $(COMMON_CFLAGS) -O2 -g -ffreestanding -fpic -fshort-wchar \
 	-mno-red-zone -mno-sse -mno-mmx -fno-stack-protector \

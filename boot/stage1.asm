@@ -24,7 +24,13 @@ ERR_READ	equ	'D'	; INT 13h AH=42h read of stage2 failed
 ERR_STAGE2	equ	'S'	; no stage2 magic: stage1_info wrong or empty
 
 READ_TRIES	equ	3	; attempts per read, with a disk reset between
-MAX_SECTORS	equ	DISK_FALLBACK_SECTORS_PER_READ
+; Sectors per read: 32 KiB. stage2 (up to STAGE2_MAX_BYTES, 48 KiB) starts
+; on a 32 KiB boundary, so no read crosses a 64 KiB one, which some BIOSes
+; refuse (INT 13h status 09h); and 64 is below every BIOS's sector limit.
+MAX_SECTORS	equ	64
+%if STAGE2_ADDR % (MAX_SECTORS * 512)
+%error "a stage2 read would cross a 64 KiB boundary"
+%endif
 
 ; start: the BIOS jumps here.
 ; In: DL boot drive. Out: jumps to stage2 with DL. Clobbers: everything.
@@ -69,7 +75,7 @@ start:
 	mov	[dap.count], bx
 	call	read_chunk
 	sub	cx, bx
-	add	[dap.lba], ebx		; BX < 128, EBX high half is zero
+	add	[dap.lba], ebx		; BX <= 64, EBX high half is zero
 	shl	bx, 5			; sectors -> paragraphs
 	add	[dap.segment], bx
 	jmp	.next_chunk

@@ -10,16 +10,22 @@
  *   0x07000 - 0x07bff   unused: keeps the stack off the MBR's page
  *   0x07c00 - 0x07dff   stage1 (the MBR)                  BIOS
  *   0x07e00 - 0x07fff   real-mode scratch (disk packet)   stage2
- *   0x08000 - 0x0ffff   stage2 image (code, data)         stage1
- *   0x10000 - 0x1ffff   stage2 .bss (FAT caches, config)  stage2 entry
- *   0x20000 - 0x2ffff   bounce buffer for INT 13h, E820   stage2
+ *   0x08000 - 0x13fff   stage2 image, <= 48 KiB           stage1
+ *     0x08000 -           .realmode first: entry, GDT, BIOS thunk and
+ *                         hand-over, below 0x10000 (linker/stage2.ld)
+ *   0x14000 - 0x2ffff   stage2 .bss (FAT caches, config)  stage2 entry
  *   0x30000 - 0x3ffff   kernel real-mode part (segment X) stage2
  *       X+0x0000          boot sector + setup, <= 32 KiB
  *       X+0x8000..0xdfff  stack and heap of the setup code
  *       X+0xe000..0xffff  kernel command line
- *   0x40000 - 0x40fff   ATA DMA descriptor (PRD) table    stage2 (ata.c)
- *   0x41000 - EBDA      unused
+ *   0x40000 - 0x4ffff   bounce buffer for INT 13h, E820   stage2
+ *   0x50000 - 0x50fff   ATA DMA descriptor (PRD) table    stage2 (ata.c)
+ *   0x51000 - EBDA      unused
  *   EBDA    - 0xfffff   BIOS, video memory, option ROMs
+ *
+ * stage2's entry checks that the BIOS's base memory (INT 12h) reaches
+ * LOW_MEMORY_END before it clears .bss; linker/stage2.ld checks that the
+ * regions above do not overlap.
  *
  * Above 1 MiB: the protected-mode kernel at 0x100000 and the initrd(s) as
  * high as the E820 map and initrd_addr_max allow (common/bzimage.c).
@@ -46,10 +52,19 @@
 
 /* stage2 is loaded here by stage1 and linked to run here. */
 #define STAGE2_ADDR 0x8000
-/* Budget for the stage2 image: 32 KiB, the gap before 0x10000. */
-#define STAGE2_MAX_BYTES 0x8000
-/* stage2's .bss ends below this (checked by linker/stage2.ld). */
-#define STAGE2_BSS_END 0x20000
+/* Budget for the stage2 image: 48 KiB, up to its .bss. */
+#define STAGE2_MAX_BYTES 0xc000
+/*
+ * stage2's .bss: a fixed region of its own after the image's budget, so
+ * that neither can grow into the other (checked by linker/stage2.ld).
+ */
+#define STAGE2_BSS_ADDR 0x14000
+#define STAGE2_BSS_SIZE 0x1c000
+/*
+ * The real-mode code and tables (entry, GDT, BIOS thunk, hand-over) end
+ * below this: in real mode they run with CS = DS = 0 (modeswitch.inc).
+ */
+#define REALMODE_CODE_END 0x10000
 
 /* On disk: stage2 starts right after the MBR. */
 #define STAGE2_LBA 1
@@ -70,7 +85,7 @@
 #define REALMODE_SCRATCH_SIZE 0x200
 
 /* Bounce buffer for BIOS calls that take a real-mode pointer. */
-#define BOUNCE_ADDR 0x20000
+#define BOUNCE_ADDR 0x40000
 /* 64 KiB: SeaBIOS refuses more than 128 sectors per INT 13h read. */
 #define BOUNCE_SIZE 0x10000
 /*
@@ -85,7 +100,7 @@
  * 4 KiB, 512 entries, the most QEMU reads; aligned, so it cannot cross a
  * 64 KiB boundary (SFF-8038i).
  */
-#define ATA_PRD_ADDR 0x40000
+#define ATA_PRD_ADDR 0x50000
 #define ATA_PRD_SIZE 0x1000
 
 /* Kernel real-mode part: segment X, boot.rst "Sample Boot Configuration". */
@@ -96,6 +111,14 @@
 #define REALMODE_CMDLINE_MAX 0x2000
 /* boot.rst: heap_end_ptr = heap_end - 0x200 */
 #define REALMODE_HEAP_END_PTR (REALMODE_HEAP_END - 0x200)
+/* The segment X is 64 KiB: the next region starts after it. */
+#define REALMODE_KERNEL_SIZE 0x10000
+
+/*
+ * The end of all stage2 uses below 1 MiB (the PRD table is last): the
+ * EBDA and the BIOS's memory must start at or above it (INT 12h).
+ */
+#define LOW_MEMORY_END (ATA_PRD_ADDR + ATA_PRD_SIZE)
 
 /* The GDT selectors stage2 uses in protected mode. */
 #define STAGE2_CS32 0x08

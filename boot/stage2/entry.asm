@@ -3,9 +3,12 @@
 ; entry.asm - stage2's first instructions, at STAGE2_ADDR in real mode.
 ;
 ; stage1 jumps here with the boot drive in DL. This code sets up flat
-; segments and a stack, loads stage2's GDT, switches to 32-bit protected
-; mode, clears .bss and calls stage2_main(drive) in C. It also holds the
-; GDT and the real-mode IDT descriptor that the mode switches use.
+; segments and a stack, checks that the BIOS leaves stage2 the low memory
+; it uses (layout.h: up to LOW_MEMORY_END), loads stage2's GDT, switches to
+; 32-bit protected mode, clears .bss and calls stage2_main(drive) in C. It
+; also holds the GDT and the real-mode IDT descriptor that the mode
+; switches use; all of it runs or is read in real mode, so it lives in
+; .entry and .realmode, below 64 KiB (linker/stage2.ld).
 ; (A20 is switched on from C, a20.c: stage2 lives below 1 MiB, where the
 ; A20 line does not matter.)
 
@@ -33,6 +36,13 @@ real_start:
 	mov	ss, ax
 	mov	esp, STACK_TOP
 	mov	[boot_drive], dl
+
+	; INT 12h: base memory. Out: AX KiB, up to the EBDA. A BIOS with a
+	; large EBDA would have its data under our .bss, bounce buffer or
+	; PRD table: stop before clearing or using any of it.
+	int	0x12
+	cmp	ax, LOW_MEMORY_END >> 10
+	jb	low_memory
 
 	lgdt	[gdt_desc]
 	mov	eax, cr0
@@ -64,11 +74,70 @@ pm_start:
 	hlt
 	jmp	.halt
 
-	section	.data
-	align	8
+	bits	16
+; low_memory: print that the base memory is too small (AX KiB), on screen
+; and COM1, wait for a key and give the machine back to the BIOS (INT 18h),
+; as stage1 does. In: AX base memory in KiB. Out: never returns.
+low_memory:
+	mov	bx, low_memory_kib + 3
+	mov	cx, 4
+.hex:
+	mov	dl, al
+	and	dl, 0x0f
+	add	dl, '0'
+	cmp	dl, '9'
+	jbe	.digit
+	add	dl, 'a' - '0' - 10
+.digit:
+	mov	[bx], dl
+	dec	bx
+	shr	ax, 4
+	loop	.hex
+	mov	si, low_memory_msg
+.print:
+	lodsb
+	test	al, al
+	jz	.wait
+	; INT 10h AH=0Eh: teletype output. In: AL char, BH page, BL colour.
+	mov	ah, 0x0e
+	mov	bx, 0x0007
+	int	0x10
+	; COM1: wait until the transmit holding register is empty, send.
+	mov	dx, COM1_PORT + 5
+	mov	ah, al
+.tx_wait:
+	in	al, dx
+	test	al, 0x20
+	jz	.tx_wait
+	mov	dx, COM1_PORT
+	mov	al, ah
+	out	dx, al
+	jmp	.print
+.wait:
+	sti
+	; INT 16h AH=00h: wait for a key.
+	xor	ah, ah
+	int	0x16
+	; INT 18h: boot failure, the BIOS tries the next device.
+	int	0x18
+.halt:
+	hlt
+	jmp	.halt
+
+%assign LOW_MEMORY_KIB LOW_MEMORY_END >> 10
+%defstr LOW_MEMORY_KIB_STR LOW_MEMORY_KIB
+
+	section	.realmode.data progbits alloc noexec write align=8
 	global	gdt_desc
 	global	rm_idtr
 
+low_memory_msg:
+	db	13, 10, "stage2: base memory is 0x"
+low_memory_kib:
+	db	"???? KiB (INT 12h), less than the ", LOW_MEMORY_KIB_STR
+	db	" KiB stage2 uses (layout.h)", 13, 10, "press a key", 13, 10, 0
+
+	align	8
 ; The GDT: flat 32-bit code and data for C, and 16-bit code and data with
 ; 64 KiB limits for the way back to real mode. Selectors in layout.h.
 gdt:

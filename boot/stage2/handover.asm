@@ -11,7 +11,7 @@
 %include "layout.inc"
 %include "modeswitch.inc"
 
-	section	.text
+	section	.realmode progbits alloc exec write align=16
 	bits	32
 	global	linux_jump16
 	extern	gdt_desc

@@ -16,7 +16,7 @@
 
 BIOSREGS_DWORDS	equ	11		; sizeof(struct biosregs) / 4
 
-	section	.text
+	section	.realmode progbits alloc exec write align=16
 	bits	32
 	global	bios_int
 	extern	gdt_desc
