@@ -34,12 +34,13 @@
 
 #define FAT_SECTOR_SIZE		512
 /*
- * FAT sectors read in one disk call when a FAT sector is not cached: 20 KiB
- * covers 5120 FAT32 clusters per read, and fits stage2's .bss. Each FAT
- * sector of a file is read once (fat_open()), so the size only sets the
- * number of calls: 13 for a 64 MiB file in 1 KiB clusters.
+ * FAT sectors read in one disk call when a FAT sector is not cached: 32 KiB
+ * covers 8192 FAT32 clusters per read (32 MiB of file in 4 KiB clusters),
+ * and leaves stage2's .bss region (layout.h) a third free. Each FAT sector
+ * of a file is read once (fat_open()), so the size only sets the number
+ * of calls: 8 for a 64 MiB file in 1 KiB clusters.
  */
-#define FAT_CACHE_SECTORS	40
+#define FAT_CACHE_SECTORS	64
 /*
  * Chains whose runs the volume remembers (fat_open() fills them, oldest
  * replaced first): the kernel and three initrds. Runs kept per chain: a
