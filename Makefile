@@ -3,6 +3,9 @@
 # One non-recursive Makefile for the whole project. Every output goes under
 # build/, mirroring the source tree. The parts add their rules in:
 #   boot/boot.mk      stage1 and stage2 (BIOS path)
+# Sources: common/ (pure protocol code, every target), drivers/ (hardware
+# the loaders drive: -Idrivers only for the loaders, their tests and the
+# probe kernel), boot/, efi/, mkdisk/.
 #   efi/efi.mk        BOOTX64.EFI (UEFI path)
 #   mkdisk/mkdisk.mk  the disk image tool, with the loaders embedded
 #   tests/tests.mk    unit tests, probe kernel, QEMU boot tests, benchmarks
@@ -31,12 +34,13 @@ HOST_CFLAGS := $(COMMON_CFLAGS) -O2 -g
 STAGE2_CFLAGS := $(COMMON_CFLAGS) -m32 -march=i686 -Os -g -ffreestanding \
 	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
-	-mno-sse -mno-mmx -mgeneral-regs-only -ffunction-sections -fdata-sections
+	-mno-sse -mno-mmx -mgeneral-regs-only -ffunction-sections -fdata-sections \
+	-Idrivers
 EFI_INC := /usr/include/efi
 EFI_CFLAGS := $(COMMON_CFLAGS) -O2 -g -ffreestanding -fpic -fshort-wchar \
 	-mno-red-zone -mno-sse -mno-mmx -fno-stack-protector \
 	-fno-strict-aliasing -DGNU_EFI_USE_MS_ABI -DEFI_FUNCTION_WRAPPER \
-	-I$(EFI_INC) -I$(EFI_INC)/x86_64 -I$(EFI_INC)/protocol
+	-I$(EFI_INC) -I$(EFI_INC)/x86_64 -I$(EFI_INC)/protocol -Idrivers
 NASMFLAGS := -Werror -I$(BUILD)/
 DEPFLAGS = -MMD -MP
 

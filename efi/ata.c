@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * ata.c - reading the boot disk by ATA bus-master DMA (common/ata.c) when
+ * ata.c - reading the boot disk by ATA bus-master DMA (drivers/ata.c) when
  * it sits on a PCI IDE channel, instead of through the firmware.
  *
  * Why: OVMF's IDE driver (IdeMode.c) stalls 10 ms after every DMA command
@@ -27,6 +27,7 @@
  * good: one message, and the firmware's file reads (file.c) do the rest.
  */
 #include "ata.h"
+#include "devpath.h"
 #include "fmt.h"
 #include "loader.h"
 #include "trace.h"
@@ -56,51 +57,6 @@ static bool ata_stall_expired(struct ata_clock *c)
 	return ++c->polls >= ATA_TIMEOUT_POLLS;
 }
 
-/* Where the boot partition's device path says it is. */
-struct ata_path {
-	EFI_DEVICE_PATH *ata;		/* the Ata() node */
-	EFI_DEVICE_PATH *hd;		/* the HD() node */
-	int channel;			/* 0 primary, 1 secondary */
-	bool slave;
-	uint64_t part_lba;
-};
-
-static const char *ata_parse_path(EFI_DEVICE_PATH *dp, struct ata_path *p)
-{
-	bool pci = false;
-
-	*p = (struct ata_path){ 0 };
-	for (; !IsDevicePathEnd(dp); dp = NextDevicePathNode(dp)) {
-		uint8_t type = DevicePathType(dp), sub = DevicePathSubType(dp);
-
-		if (type == HARDWARE_DEVICE_PATH && sub == HW_PCI_DP) {
-			pci = true;
-		} else if (type == MESSAGING_DEVICE_PATH &&
-			   sub == MSG_ATAPI_DP && pci && !p->ata) {
-			ATAPI_DEVICE_PATH *a = (ATAPI_DEVICE_PATH *)dp;
-
-			p->ata = dp;
-			p->channel = a->PrimarySecondary;
-			p->slave = a->SlaveMaster;
-		} else if (type == MEDIA_DEVICE_PATH &&
-			   sub == MEDIA_HARDDRIVE_DP && p->ata && !p->hd) {
-			HARDDRIVE_DEVICE_PATH hd;
-
-			/* Device path nodes need not be aligned. */
-			BS->CopyMem(&hd, dp, sizeof(hd));
-			p->hd = dp;
-			p->part_lba = hd.PartitionStart;
-		}
-	}
-	if (!p->ata)
-		return "no PCI Ata() node in the boot device's path";
-	if (!p->hd)
-		return "no HD() partition node after Ata() in the device path";
-	if (p->channel > 1)
-		return "Ata() names no IDE channel";
-	return NULL;
-}
-
 /*
  * The handle with protocol whose path is dp up to the node stop (not
  * included), or all of dp when stop is NULL; NULL when there is none.
@@ -128,10 +84,12 @@ static uint32_t ata_pci_read32(EFI_PCI_IO *pci_io, uint32_t reg)
 
 /* The PCI IDE function and its channel; NULL, or why not. */
 static const char *ata_find(struct loader *ld, EFI_DEVICE_PATH *dp,
-			    const struct ata_path *p, char *why, size_t size)
+			    const struct devpath_ata *p, char *why, size_t size)
 {
 	struct ata_boot_disk *d = &ld->dma;
-	EFI_HANDLE h = ata_locate(dp, p->ata, &PciIoProtocol);
+	EFI_HANDLE h = ata_locate(dp, (EFI_DEVICE_PATH *)((uint8_t *)dp +
+							   p->ata),
+				  &PciIoProtocol);
 	struct ata_pci_function f = { 0 };
 	UINTN seg, bus, dev, fn;
 	const char *err;
@@ -370,7 +328,7 @@ static const char *ata_check(struct loader *ld, char *why, size_t size)
 	EFI_PHYSICAL_ADDRESS buf = EFI_BELOW_4G;
 	EFI_BLOCK_IO *bio = NULL;
 	EFI_HANDLE h;
-	struct ata_path p;
+	struct devpath_ata p;
 	uint64_t sectors, id_sectors, n;
 	const char *err;
 	EFI_TPL tpl;
@@ -380,12 +338,12 @@ static const char *ata_check(struct loader *ld, char *why, size_t size)
 	    EFI_ERROR(BS->HandleProtocol(image->DeviceHandle,
 					 &DevicePathProtocol, (void **)&dp)))
 		return "the boot device has no device path";
-	err = ata_parse_path(dp, &p);
+	err = devpath_find_ata(dp, &p);
 	if (err)
 		return err;
 
 	/* The whole disk: the path up to HD(), with Block I/O. */
-	n = (uint8_t *)p.hd - (uint8_t *)dp;
+	n = p.hd;
 	if (EFI_ERROR(BS->AllocatePool(EfiLoaderData, n + END_DEVICE_PATH_LENGTH,
 				       (void **)&disk_dp)))
 		return "no memory for a device path";

@@ -3,8 +3,9 @@
 # efi/efi.mk - BOOTX64.EFI, the UEFI loader, with gnu-efi (Debian package
 # gnu-efi): C compiled with EFI_CFLAGS, linked as a shared object with
 # gnu-efi's own crt0 and linker script, then converted to a PE32+ EFI
-# application by objcopy (as gnu-efi's Make.rules does). The common/ code
-# the loader uses is compiled again for EFI into $(BUILD)/efi/common/.
+# application by objcopy (as gnu-efi's Make.rules does). The common/,
+# core/ and drivers/ code the loader uses is compiled again for EFI into
+# $(BUILD)/efi/common/, core/ and drivers/.
 #
 #   build/efi/*.o, build/efi/common/*.o   objects (EFI_CFLAGS, -fpic)
 #   build/efi/linux_boot.inc              numbers from linux_boot.h, for nasm
@@ -23,10 +24,11 @@ EFI_LIBDIR := /usr/lib
 
 EFI_SRCS := efi/main.c efi/console.c efi/file.c efi/platform.c efi/memory.c \
 	efi/video.c efi/acpi.c efi/linux.c efi/ata.c efi/lib.c
-EFI_COMMON := fmt bzimage config fat ata placement placement_e820
-# The loader core and the drivers, compiled again for EFI.
+EFI_COMMON := fmt bzimage config fat placement placement_e820
+# The loader core and the drivers, compiled again for EFI: the serial
+# port, the IDE channel and the device-path decoding that locates it.
 EFI_CORE := boot console keys menu
-EFI_DRIVERS := serial16550
+EFI_DRIVERS := serial16550 ata ata_data devpath
 EFI_OBJS := $(patsubst efi/%.c,$(BUILD)/efi/%.o,$(EFI_SRCS)) \
 	$(BUILD)/efi/handover.o \
 	$(patsubst %,$(BUILD)/efi/common/%.o,$(EFI_COMMON)) \

@@ -13,7 +13,7 @@
  * mechanism 1, runs IDENTIFY DEVICE (LBA48, DMA, the sector count INT 13h
  * reported); disk.c then compares sample reads with INT 13h before it uses
  * ata_read_channel() for the boot. The channel itself (commands, polling,
- * clean-up) is common/ata.c, shared with the UEFI loader; here are its
+ * clean-up) is drivers/ata.c, shared with the UEFI loader; here are its
  * PCI access, its timeout clock (the PIT) and its PRD table (layout.h).
  */
 #include <stdarg.h>

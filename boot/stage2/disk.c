@@ -20,6 +20,7 @@
  * DMA command everything goes through INT 13h again, with its retries.
  */
 #include "bios.h"
+#include "edd.h"
 #include "fmt.h"
 #include "layout.h"
 #include "stage2.h"
@@ -36,58 +37,8 @@ struct disk_packet {
 	uint64_t lba;			/* 0x08 */
 } __attribute__((packed));
 
-/*
- * INT 13h AH=48h result buffer: EDD 1.x, the 2.x DPTE pointer and the 3.0
- * device path in the T13 layout (the Phoenix one is 8 bytes shorter, its
- * device path 8 bytes, its checksum at 0x41). SeaBIOS fills the T13 layout
- * only for a buffer of exactly 74 bytes; there the PCI interface path
- * carries the channel in its fourth byte.
- */
-struct disk_params {
-	uint16_t size;			/* 0x00 */
-	uint16_t flags;			/* 0x02 */
-	uint32_t cylinders;		/* 0x04 */
-	uint32_t heads;			/* 0x08 */
-	uint32_t sectors_per_track;	/* 0x0c */
-	uint64_t sectors;		/* 0x10 */
-	uint16_t bytes_per_sector;	/* 0x18 */
-	uint16_t dpte_off;		/* 0x1a: EDD 2.x DPTE far pointer */
-	uint16_t dpte_seg;		/* 0x1c */
-	uint16_t key;			/* 0x1e: EDD 3.0, 0xbedd */
-	uint8_t path_length;		/* 0x20: from key to checksum */
-	uint8_t reserved[3];		/* 0x21 */
-	char host_bus[4];		/* 0x24: "PCI ", "ISA " */
-	char interface[8];		/* 0x28: "ATA     ", "SCSI    ", ... */
-	uint8_t interface_path[8];	/* 0x30: PCI bus, device, function,
-					 * channel (T13) */
-	uint8_t device_path[16];	/* 0x38: ATA: 0 master, 1 slave */
-	uint8_t reserved2;		/* 0x48 */
-	uint8_t checksum;		/* 0x49 */
-} __attribute__((packed));
-
-#define EDD_KEY			0xbedd
-#define EDD_PATH_T13		44
-#define EDD_PATH_PHOENIX	36
-
-/* EDD 2.x Device Parameter Table Extension: how the BIOS drives it. */
-struct disk_dpte {
-	uint16_t cmd_port;		/* 0x00 */
-	uint16_t ctrl_port;		/* 0x02 */
-	uint8_t head_prefix;		/* 0x04: bit 4 set for the slave */
-	uint8_t vendor[9];		/* 0x05 */
-	uint8_t revision;		/* 0x0e */
-	uint8_t checksum;		/* 0x0f: the 16 bytes sum to 0 */
-} __attribute__((packed));
-
-#define DPTE_SLAVE		0x10
-#define DPTE_NONE		0xffffffffu
-
 _Static_assert(sizeof(struct disk_packet) == 16, "INT 13h packet");
-_Static_assert(sizeof(struct disk_params) == 74, "EDD 3.0 T13 buffer");
-_Static_assert(offsetof(struct disk_params, key) == 0x1e, "EDD 3.0 key");
-_Static_assert(offsetof(struct disk_params, device_path) == 0x38, "EDD 3.0");
-_Static_assert(sizeof(struct disk_dpte) == 16, "EDD DPTE");
-_Static_assert(sizeof(struct disk_params) <= REALMODE_SCRATCH_SIZE, "scratch");
+_Static_assert(sizeof(struct edd_params) <= REALMODE_SCRATCH_SIZE, "scratch");
 _Static_assert(DISK_MAX_SECTORS_PER_READ * 512 <= BOUNCE_SIZE, "bounce");
 
 /* DMA samples go to the bounce buffer's second half, INT 13h's to its first. */
@@ -99,12 +50,12 @@ static uint8_t boot_drive;
 static uint64_t total_sectors;
 static unsigned read_calls;
 /* What INT 13h AH=48h said, kept for disk_enable_dma(). */
-static struct disk_params edd;
+static struct edd_params edd;
 static bool use_dma;
 
 void disk_init(uint8_t drive)
 {
-	struct disk_params *p = (void *)REALMODE_SCRATCH_ADDR;
+	struct edd_params *p = (void *)REALMODE_SCRATCH_ADDR;
 	struct biosregs r;
 
 	boot_drive = drive;
@@ -191,62 +142,14 @@ static uint8_t disk_read_chunk(uint64_t lba, uint16_t count)
 	return status;
 }
 
-/*
- * Where EDD 3.0 says the drive is: an ATA device on a PCI function. NULL,
- * or why DMA is not tried; SeaBIOS gives an AHCI disk no device path and
- * calls a virtio disk "SCSI".
- */
+/* Where EDD 3.0 says the drive is (drivers/edd.c); NULL, or why not. */
 static const char *disk_locate(struct ata_location *loc)
 {
 	static char why[48];
-	const uint8_t *path = (const uint8_t *)&edd.key;
-	const struct disk_dpte *dpte;
-	uint32_t dpte_addr;
-	uint8_t sum = 0;
-	int i;
+	uint32_t dpte = edd_dpte_addr(&edd);
 
-	if (edd.key != EDD_KEY || (edd.path_length != EDD_PATH_T13 &&
-				   edd.path_length != EDD_PATH_PHOENIX))
-		return "no EDD 3.0 device path";
-	for (i = 0; i < edd.path_length; i++)
-		sum += path[i];
-	if (sum)
-		return "EDD 3.0 device path checksum wrong";
-	if (memcmp(edd.interface, "ATA     ", sizeof(edd.interface))) {
-		memcpy(why, "EDD interface ", 14);
-		for (i = 0; i < 8 && edd.interface[i] > ' '; i++)
-			why[14 + i] = edd.interface[i];
-		memcpy(why + 14 + i, ", not ATA", 10);
-		return why;
-	}
-	if (memcmp(edd.host_bus, "PCI ", sizeof(edd.host_bus)))
-		return "EDD host bus not PCI";
-	*loc = (struct ata_location){
-		.bus = edd.interface_path[0],
-		.device = edd.interface_path[1],
-		.function = edd.interface_path[2],
-		.channel = edd.path_length == EDD_PATH_T13 ?
-			   edd.interface_path[3] : -1,
-		.slave = edd.device_path[0],
-	};
-	if (loc->slave > 1)
-		return "EDD device path names no ATA master or slave";
-
-	/* The DPTE, when there is a valid one, must agree. */
-	dpte_addr = ((uint32_t)edd.dpte_seg << 4) + edd.dpte_off;
-	if (((uint32_t)edd.dpte_seg << 16 | edd.dpte_off) == DPTE_NONE ||
-	    !dpte_addr)
-		return NULL;
-	dpte = (const void *)dpte_addr;
-	sum = 0;
-	for (i = 0; i < (int)sizeof(*dpte); i++)
-		sum += ((const uint8_t *)dpte)[i];
-	if (sum || !dpte->cmd_port)
-		return NULL;
-	if (!(dpte->head_prefix & DPTE_SLAVE) != !loc->slave)
-		return "EDD device path and DPTE disagree on master/slave";
-	loc->dpte_port = dpte->cmd_port;
-	return NULL;
+	return edd_ata_location(&edd, dpte ? (const void *)dpte : NULL, loc,
+				why, sizeof(why));
 }
 
 /* Read count sectors at lba both ways; NULL when they match, else why. */

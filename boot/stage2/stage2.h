@@ -61,17 +61,10 @@ int disk_read_callback(void *ctx, uint64_t lba, uint32_t count, void *buf);
 /* ata.c: the boot disk's IDE channel, read by bus-master DMA. */
 /* Sectors per READ DMA EXT command: 16 MiB. */
 #define ATA_DMA_MAX_SECTORS	32768
-/* Where the BIOS's EDD 3.0 device path says the drive is. */
-struct ata_location {
-	uint8_t bus, device, function;	/* the PCI IDE function */
-	int channel;			/* 0, 1; -1: not given (Phoenix) */
-	int slave;			/* 0 master, 1 slave */
-	uint16_t dpte_port;		/* the DPTE's command port, or 0 */
-};
-/* Find the channel, IDENTIFY the device; NULL when usable, else why not. */
+/* Find the channel (loc: from EDD 3.0, drivers/edd.c), IDENTIFY the device; NULL when usable, else why not. */
 const char *ata_open(const struct ata_location *loc, uint64_t sectors);
 /*
- * One command (common/ata.c) on the open channel: count (<=
+ * One command (drivers/ata.c) on the open channel: count (<=
  * ATA_DMA_MAX_SECTORS) sectors to addr (even).
  */
 bool ata_read_channel(uint64_t lba, uint32_t count, uint32_t addr,

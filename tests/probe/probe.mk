@@ -17,7 +17,7 @@ PROBE_DIR := $(BUILD)/tests/probe
 
 # Report code: freestanding, position-independent (a loader may put the
 # protected-mode part anywhere), no SSE, no jump tables, no writable data.
-PROBE_CFLAGS := $(COMMON_CFLAGS) -Itests/probe -Os -g -ffreestanding -fpie \
+PROBE_CFLAGS := $(COMMON_CFLAGS) -Itests/probe -Idrivers -Os -g -ffreestanding -fpie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin \
 	-fno-jump-tables -fvisibility=hidden -mgeneral-regs-only \
 	-nostdinc -isystem $(shell $(CC) -print-file-name=include)

@@ -10,9 +10,14 @@
  * crossing 64 KiB) and 32-bit bus addresses of the destinations. Port I/O
  * is direct (in/out): both loaders run in ring 0. Each loader supplies the
  * time source for the timeouts, as two hooks in struct ata_channel.
+ *
+ * Two files: ata_data.c decides from data alone (the PCI function, the
+ * ports, the PRD table, the IDENTIFY words) and is unit tested on the
+ * host (tests/unit/test_ata.c); ata.c drives the ports and is linked only
+ * into the loaders.
  */
-#ifndef COMMON_ATA_H
-#define COMMON_ATA_H
+#ifndef DRIVERS_ATA_H
+#define DRIVERS_ATA_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -57,8 +62,13 @@ struct ata_prd {
 } __attribute__((packed));
 
 #define ATA_PRD_PIECE		0x10000
-/* The most a command of n sectors needs: one per 64 KiB, one if unaligned. */
-#define ATA_PRD_ENTRIES(n)	((n) * 512u / ATA_PRD_PIECE + 1)
+/*
+ * The most a command of n sectors needs: one per 64 KiB or part of it,
+ * and one more when the start is not 64 KiB aligned (1 sector at 0x1ff00
+ * takes 2).
+ */
+#define ATA_PRD_ENTRIES(n) \
+	(((n) * 512u + ATA_PRD_PIECE - 1) / ATA_PRD_PIECE + 1)
 /* READ DMA EXT's sector count is 16 bits (0 would mean 65536). */
 #define ATA_READ_MAX_SECTORS	65535
 
@@ -89,6 +99,17 @@ struct ata_channel {
 };
 
 /*
+ * Where the firmware says the boot drive is (stage2: the EDD 3.0 device
+ * path, edd.h; the EFI loader: the boot device's path, devpath.h).
+ */
+struct ata_location {
+	uint8_t bus, device, function;	/* the PCI IDE function */
+	int channel;			/* 0, 1; -1: not given (Phoenix) */
+	int slave;			/* 0 master, 1 slave */
+	uint16_t dpte_port;		/* the EDD DPTE's command port, or 0 */
+};
+
+/*
  * What a loader read from the IDE function's configuration space (stage2
  * through mechanism 1, the EFI loader through PCI I/O), and where the
  * function is, for the messages.
@@ -100,6 +121,11 @@ struct ata_pci_function {
 	uint16_t command;		/* PCI_COMMAND */
 	uint32_t bar[IDE_BARS];
 };
+
+/* IDENTIFY DEVICE: 256 words. */
+#define ATA_IDENTIFY_WORDS	256
+
+/* ata_data.c: no I/O. */
 
 /*
  * Whether the function can serve: a PCI IDE controller (class 01:01)
@@ -116,6 +142,22 @@ const char *ata_check_function(const struct ata_pci_function *f, char *why,
  */
 bool ata_channel_ports(struct ata_channel *ch, uint8_t progif, int channel,
 		       const uint32_t *bar);
+
+/*
+ * The PRD table for count sectors (>= 1) at the bus address addr (even):
+ * pieces that do not cross 64 KiB, the last one marked. Returns the
+ * entries written, at most ATA_PRD_ENTRIES(count).
+ */
+unsigned ata_fill_prd(struct ata_prd *prd, uint32_t addr, uint32_t count);
+
+/*
+ * Whether IDENTIFY DEVICE data id[ATA_IDENTIFY_WORDS] is an ATA disk with
+ * DMA and 48-bit addressing: NULL with *sectors set (its LBA48 sector
+ * count), or why not.
+ */
+const char *ata_identify_check(const uint16_t *id, uint64_t *sectors);
+
+/* ata.c: port I/O. */
 
 /*
  * IDENTIFY DEVICE by PIO into id[256] and its check: an ATA disk with DMA
@@ -136,4 +178,4 @@ bool ata_read_dma(const struct ata_channel *ch, struct ata_prd *prd,
 		  uint32_t prd_bus, uint64_t lba, uint32_t count, uint32_t addr,
 		  struct ata_error *err);
 
-#endif /* COMMON_ATA_H */
+#endif /* DRIVERS_ATA_H */

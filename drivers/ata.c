@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * ata.c - the IDE channel itself, shared by stage2 and the UEFI loader:
- * the ports of a PCI IDE function's channel, IDENTIFY DEVICE and READ DMA
- * EXT through the SFF-8038i bus-master engine, polled.
+ * IDENTIFY DEVICE and READ DMA EXT through the SFF-8038i bus-master
+ * engine, polled. What needs no port (the PCI function's check, the
+ * ports, the PRD table, the IDENTIFY words) is ata_data.c.
  *
  * The firmware owns the controller before and after us: every command
  * runs with nIEN set (no interrupt request; the polling needs none), ends
@@ -15,12 +16,6 @@
 #include "ata.h"
 #include "fmt.h"
 #include "portio.h"
-
-/* Legacy command and control (alternate status) ports of each channel. */
-static const uint16_t legacy_cmd_port[2] = { 0x1f0, 0x170 };
-static const uint16_t legacy_ctrl_port[2] = { 0x3f6, 0x376 };
-/* In native mode BARn+1 holds 4 ports; the control register is the third. */
-#define IDE_NATIVE_CTRL_OFFSET	2
 
 /* Command block registers, from the command port (ATA8-ACS / ATA-ATAPI). */
 #define ATA_DATA		0
@@ -47,72 +42,16 @@ static const uint16_t legacy_ctrl_port[2] = { 0x3f6, 0x376 };
 /* Commands. */
 #define ATA_CMD_IDENTIFY	0xec
 #define ATA_CMD_READ_DMA_EXT	0x25
-/* IDENTIFY DEVICE words. */
-#define ID_CONFIG		0	/* bit 15 clear: an ATA device */
-#define ID_CAPABILITIES		49	/* bit 8: DMA supported */
-#define ID_COMMANDS_2		83	/* bit 10: 48-bit addressing */
-#define ID_LBA48_SECTORS	100	/* words 100-103 */
-#define ID_NOT_ATA		(1u << 15)
-#define ID_DMA			(1u << 8)
-#define ID_LBA48		(1u << 10)
 
 /* Bus-master registers (SFF-8038i), from the channel's block in BAR4. */
 #define BM_COMMAND		0
 #define BM_STATUS		2
 #define BM_PRD_TABLE		4
-#define BM_CHANNEL_STRIDE	8
 #define BM_CMD_START		0x01
 #define BM_CMD_TO_MEMORY	0x08	/* a read from the disk */
 #define BM_SR_ACTIVE		0x01
 #define BM_SR_INTERRUPT		0x04	/* write 1 to clear */
 #define BM_SR_KEEP		0x60	/* "drive n DMA capable", set by BIOS */
-
-#define PRD_END			0x8000	/* the last entry */
-
-_Static_assert(sizeof(struct ata_prd) == 8, "SFF-8038i PRD entry");
-
-const char *ata_check_function(const struct ata_pci_function *f, char *why,
-			       size_t why_size)
-{
-	uint8_t progif = (uint8_t)(f->class >> 8);
-	uint32_t bm_bar = f->bar[IDE_BAR_BUS_MASTER];
-
-	if ((f->class >> 24) != PCI_CLASS_STORAGE ||
-	    (uint8_t)(f->class >> 16) != PCI_SUBCLASS_IDE) {
-		fmt_snprintf(why, why_size, "PCI %02x:%02x.%u is class "
-			     "%02x:%02x, not IDE", f->bus, f->device,
-			     f->function, (unsigned)(f->class >> 24),
-			     (unsigned)(uint8_t)(f->class >> 16));
-		return why;
-	}
-	if (!(progif & IDE_PROGIF_BUS_MASTER) || !(bm_bar & PCI_BAR_IO) ||
-	    !(bm_bar & 0xfffc))
-		return "the IDE controller has no bus-master I/O block";
-	if (!(f->command & PCI_COMMAND_IO))
-		return "the IDE controller's I/O ports are off";
-	return NULL;
-}
-
-bool ata_channel_ports(struct ata_channel *ch, uint8_t progif, int channel,
-		       const uint32_t *bar)
-{
-	uint32_t cmd_bar = bar[2 * channel], ctrl_bar = bar[2 * channel + 1];
-	uint32_t bm_bar = bar[IDE_BAR_BUS_MASTER];
-
-	if (!(bm_bar & PCI_BAR_IO) || !(bm_bar & 0xfffc))
-		return false;
-	ch->bm = (uint16_t)((bm_bar & 0xfffc) + BM_CHANNEL_STRIDE * channel);
-	if (!(progif & IDE_PROGIF_NATIVE(channel))) {
-		ch->cmd = legacy_cmd_port[channel];
-		ch->ctrl = legacy_ctrl_port[channel];
-		return true;
-	}
-	if (!(cmd_bar & ctrl_bar & PCI_BAR_IO))
-		return false;
-	ch->cmd = (uint16_t)(cmd_bar & 0xfffc);
-	ch->ctrl = (uint16_t)((ctrl_bar & 0xfffc) + IDE_NATIVE_CTRL_OFFSET);
-	return ch->cmd && ch->ctrl != IDE_NATIVE_CTRL_OFFSET;
-}
 
 /* The alternate status: the status without clearing an interrupt. */
 static uint8_t ata_alt_status(const struct ata_channel *ch)
@@ -194,7 +133,7 @@ static bool ata_identify_pio(const struct ata_channel *ch, uint16_t *id,
 		goto out;
 	if ((*status & (ATA_SR_ERR | ATA_SR_DF)) || !(*status & ATA_SR_DRQ))
 		goto out;
-	for (int i = 0; i < 256; i++)
+	for (int i = 0; i < ATA_IDENTIFY_WORDS; i++)
 		id[i] = inw(ch->cmd + ATA_DATA);
 	ok = true;
 out:
@@ -212,38 +151,7 @@ const char *ata_identify(const struct ata_channel *ch, uint16_t *id,
 			     "status 0x%02x", status);
 		return why;
 	}
-	if (id[ID_CONFIG] & ID_NOT_ATA)
-		return "IDENTIFY DEVICE: not an ATA disk";
-	if (!(id[ID_CAPABILITIES] & ID_DMA))
-		return "IDENTIFY DEVICE: no DMA";
-	if (!(id[ID_COMMANDS_2] & ID_LBA48))
-		return "IDENTIFY DEVICE: no 48-bit addressing";
-	*sectors = (uint64_t)id[ID_LBA48_SECTORS] |
-		   (uint64_t)id[ID_LBA48_SECTORS + 1] << 16 |
-		   (uint64_t)id[ID_LBA48_SECTORS + 2] << 32 |
-		   (uint64_t)id[ID_LBA48_SECTORS + 3] << 48;
-	return NULL;
-}
-
-/* The table for count sectors at addr (even): pieces within 64 KiB. */
-static void ata_fill_prd(struct ata_prd *prd, uint32_t addr, uint32_t count)
-{
-	uint32_t left = count * 512;
-	unsigned i = 0;
-
-	while (left) {
-		uint32_t n = ATA_PRD_PIECE - (addr & (ATA_PRD_PIECE - 1));
-
-		if (n > left)
-			n = left;
-		prd[i++] = (struct ata_prd){
-			.addr = addr,
-			.bytes = (uint16_t)n,	/* 64 KiB is 0 */
-		};
-		addr += n;
-		left -= n;
-	}
-	prd[i - 1].flags = PRD_END;
+	return ata_identify_check(id, sectors);
 }
 
 bool ata_read_dma(const struct ata_channel *ch, struct ata_prd *prd,

@@ -3,11 +3,11 @@
  * portio.h - x86 port I/O, for the code that talks to hardware directly:
  * COM1 in stage2 and in the EFI loader (after ExitBootServices), the A20
  * gate, the keyboard controller, the PIT and PCI configuration space in
- * stage2, the IDE controller in both loaders (common/ata.c), and the probe
+ * stage2, the IDE controller in both loaders (drivers/ata.c), and the probe
  * kernel's report and exit.
  */
-#ifndef COMMON_PORTIO_H
-#define COMMON_PORTIO_H
+#ifndef DRIVERS_PORTIO_H
+#define DRIVERS_PORTIO_H
 
 #include <stdint.h>
 
@@ -50,4 +50,4 @@ static inline uint32_t inl(uint16_t port)
 	return v;
 }
 
-#endif /* COMMON_PORTIO_H */
+#endif /* DRIVERS_PORTIO_H */
