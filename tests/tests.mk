@@ -3,6 +3,7 @@
 # tests.mk - every test suite, and `make test`, which runs them all through
 # tests/run-all.sh and ends with `N passed, N failed`:
 #   unit     host tests of common/ under ASan/UBSan  (tests/unit/unit.mk)
+#   deps     the #include rules between directories  (tests/deps/)
 #   mkdisk   the image tool's output and refusals    (tests/mkdisk/)
 #   probe    the protocol probe kernel under QEMU    (tests/probe/probe.mk)
 #   qemu     Debian kernels booted under QEMU        (tests/qemu/qemu.mk)
@@ -13,7 +14,7 @@
 include $(sort $(wildcard tests/*/*.mk))
 
 # Which suites `make test` runs; `make test SUITES=unit` picks some.
-SUITES ?= unit mkdisk docs probe trace debug qemu realimg faults fuzz
+SUITES ?= unit deps mkdisk docs probe trace debug qemu realimg faults fuzz
 
 test: all $(UNIT_TESTS) $(TEST_PREREQS)
 	$(Q)UNIT_TESTS="$(UNIT_TESTS)" BUILD="$(BUILD)" \
