@@ -7,6 +7,7 @@
  * mkdisk puts on a new disk.
  */
 #include "config.h"
+#include "fmt.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -36,6 +37,9 @@ static const char *const config_error_text[CONFIG_ERR_COUNT] = {
 		"not a number of seconds (0-" STR(CONFIG_TIMEOUT_MAX) ")",
 	[CONFIG_ERR_BAD_ON_OFF] = "expected on or off",
 	[CONFIG_ERR_BAD_DISK] = "expected auto or firmware",
+	[CONFIG_ERR_BAD_HASH] =
+		"bad SHA-256 after '#': need 64 hex digits right after the "
+		"path",
 };
 
 const char *config_strerror(enum config_error err)
@@ -104,6 +108,33 @@ static bool str_equal(const char *a, const char *b)
 		b++;
 	}
 	return *a == *b;
+}
+
+/*
+ * A kernel or initrd value: "path" or "path#HASH". The last '#' starts
+ * the hash; a blank before it would end up in the path unseen, so it is
+ * an error too.
+ */
+static enum config_error parse_path(struct span a, char *dst, size_t size,
+				    struct config_hash *hash)
+{
+	size_t hash_at = a.len;
+	struct span path = a;
+
+	hash->set = false;
+	while (hash_at && a.s[hash_at - 1] != '#')
+		hash_at--;
+	if (hash_at) {
+		path.len = hash_at - 1;
+		if (a.len - hash_at != SHA256_HEX_LEN || path.len == 0 ||
+		    is_blank(path.s[path.len - 1]) ||
+		    sha256_from_hex(a.s + hash_at, hash->sha256))
+			return CONFIG_ERR_BAD_HASH;
+		hash->set = true;
+	}
+	if (!span_copy(dst, size, path))
+		return CONFIG_ERR_TOO_LONG;
+	return CONFIG_OK;
 }
 
 static enum config_error parse_timeout(struct span a, unsigned *out)
@@ -182,6 +213,7 @@ static enum config_error parser_start_entry(struct parser *p,
 		if (str_equal(cfg->entry[i].name, e->name))
 			return CONFIG_ERR_DUPLICATE_ENTRY;
 	e->kernel[0] = '\0';
+	e->kernel_hash.set = false;
 	e->initrd_count = 0;
 	e->cmdline[0] = '\0';
 	cfg->entry_count++;
@@ -240,14 +272,18 @@ static enum config_error parser_line(struct parser *p, struct span l,
 		if (p->has_kernel)
 			return CONFIG_ERR_DUPLICATE_KEY;
 		p->has_kernel = true;
-		if (!span_copy(e->kernel, sizeof(e->kernel), arg))
-			return CONFIG_ERR_TOO_LONG;
+		return parse_path(arg, e->kernel, sizeof(e->kernel),
+				  &e->kernel_hash);
 	} else if (span_is(key, "initrd")) {
+		enum config_error err;
+
 		if (e->initrd_count == CONFIG_MAX_INITRDS)
 			return CONFIG_ERR_TOO_MANY_INITRDS;
-		if (!span_copy(e->initrd[e->initrd_count],
-			       sizeof(e->initrd[0]), arg))
-			return CONFIG_ERR_TOO_LONG;
+		err = parse_path(arg, e->initrd[e->initrd_count],
+				 sizeof(e->initrd[0]),
+				 &e->initrd_hash[e->initrd_count]);
+		if (err)
+			return err;
 		e->initrd_count++;
 	} else if (span_is(key, "cmdline")) {
 		if (p->has_cmdline)
@@ -385,6 +421,20 @@ static void out_value(struct out *o, const char *key, const char *value,
 	out_str(o, "\n");
 }
 
+/* A kernel or initrd value: also one the parser reads as a path. */
+static void out_path(struct out *o, const char *key, const char *value)
+{
+	char path[CONFIG_PATH_MAX];
+	struct config_hash hash;
+	struct span a = { value, 0 };
+
+	while (value[a.len])
+		a.len++;
+	if (parse_path(a, path, sizeof(path), &hash) != CONFIG_OK)
+		o->bad = true;
+	out_value(o, key, value, CONFIG_PATH_HASH_MAX);
+}
+
 int config_format_single(char *buf, size_t size, const char *kernel,
 			 const char *const *initrds, unsigned initrd_count,
 			 const char *cmdline)
@@ -403,9 +453,9 @@ int config_format_single(char *buf, size_t size, const char *kernel,
 		    "trace off\n"
 		    "\n"
 		    "entry linux\n");
-	out_value(&o, "kernel", kernel, CONFIG_PATH_MAX);
+	out_path(&o, "kernel", kernel);
 	for (i = 0; i < initrd_count; i++)
-		out_value(&o, "initrd", initrds[i], CONFIG_PATH_MAX);
+		out_path(&o, "initrd", initrds[i]);
 	if (cmdline && cmdline[0])
 		out_value(&o, "cmdline", cmdline, CONFIG_CMDLINE_MAX);
 	buf[o.len] = '\0';
@@ -414,4 +464,63 @@ int config_format_single(char *buf, size_t size, const char *kernel,
 		return -1;
 	}
 	return (int)o.len;
+}
+
+int config_format_hash_mismatch(char *buf, size_t size, const char *module,
+				const char *path,
+				const uint8_t want[SHA256_DIGEST_SIZE],
+				const uint8_t got[SHA256_DIGEST_SIZE])
+{
+	char want_hex[SHA256_HEX_LEN + 1], got_hex[SHA256_HEX_LEN + 1];
+
+	sha256_to_hex(want, want_hex);
+	sha256_to_hex(got, got_hex);
+	return fmt_snprintf(buf, size, "%s: %s: SHA-256 mismatch: config says "
+			    "%s, file has %s", module, path, want_hex,
+			    got_hex);
+}
+
+bool config_is_enrolled(const struct config_enrolled *slot)
+{
+	unsigned i;
+
+	for (i = 0; i < SHA256_DIGEST_SIZE; i++)
+		if (slot->sha256[i])
+			return true;
+	return false;
+}
+
+int config_check_enrolled(const struct config_enrolled *slot,
+			  const void *text, size_t len, char *buf,
+			  size_t size)
+{
+	uint8_t got[SHA256_DIGEST_SIZE];
+	char want_hex[SHA256_HEX_LEN + 1], got_hex[SHA256_HEX_LEN + 1];
+	unsigned i;
+
+	if (!config_is_enrolled(slot))
+		return 0;
+	sha256(text, len, got);
+	for (i = 0; i < SHA256_DIGEST_SIZE; i++)
+		if (got[i] != slot->sha256[i])
+			break;
+	if (i == SHA256_DIGEST_SIZE)
+		return 0;
+	sha256_to_hex(slot->sha256, want_hex);
+	sha256_to_hex(got, got_hex);
+	fmt_snprintf(buf, size, "config: %s: SHA-256 mismatch: enrolled %s, "
+		     "file has %s", CONFIG_PATH, want_hex, got_hex);
+	return -1;
+}
+
+const char *config_entry_unpinned(const struct config_entry *e)
+{
+	unsigned i;
+
+	if (!e->kernel_hash.set)
+		return e->kernel;
+	for (i = 0; i < e->initrd_count; i++)
+		if (!e->initrd_hash[i].set)
+			return e->initrd[i];
+	return NULL;
 }

@@ -21,6 +21,13 @@
  *		initrd /boot/initrd-1.img	repeatable; loaded in order
  *		cmdline console=ttyS0,115200 quiet
  *
+ * A kernel or initrd path may end in '#' and the file's SHA-256 as 64 hex
+ * digits (what sha256sum prints, either case), with no blank before the
+ * '#': "kernel /boot/vmlinuz#e3b0c442...b855". The loaders hash the bytes
+ * they load and refuse a file that does not match. The last '#' of a path
+ * starts its hash, so a path that holds a '#' itself needs one too; text
+ * after it that is not 64 hex digits is an error.
+ *
  * Keywords are lower case and may be indented with spaces or tabs. The
  * global keys (default, timeout, trace, gdb, disk) come before the first
  * entry; each appears at most once. kernel, initrd and cmdline take the
@@ -34,6 +41,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "sha256.h"
 
 #define CONFIG_MAX_ENTRIES	8
 #define CONFIG_MAX_INITRDS	8
@@ -42,14 +52,24 @@
 #define CONFIG_CMDLINE_MAX	2048	/* bytes incl. NUL */
 #define CONFIG_TIMEOUT_MAX	3600	/* seconds */
 #define CONFIG_PATH		"/bzboot.cfg"
+/* A kernel or initrd value: a path, '#' and the hash. */
+#define CONFIG_PATH_HASH_MAX	(CONFIG_PATH_MAX + 1 + SHA256_HEX_LEN)
 /* Enough for any text config_format_single() writes. */
-#define CONFIG_TEXT_MAX		4096
+#define CONFIG_TEXT_MAX		6144
+
+/* A file's SHA-256 from "path#HASH"; set false when the path has none. */
+struct config_hash {
+	bool set;
+	uint8_t sha256[SHA256_DIGEST_SIZE];
+};
 
 struct config_entry {
 	char name[CONFIG_NAME_MAX];
-	char kernel[CONFIG_PATH_MAX];
+	char kernel[CONFIG_PATH_MAX];		/* without "#HASH" */
 	char initrd[CONFIG_MAX_INITRDS][CONFIG_PATH_MAX];
 	unsigned initrd_count;
+	struct config_hash kernel_hash;
+	struct config_hash initrd_hash[CONFIG_MAX_INITRDS];
 	char cmdline[CONFIG_CMDLINE_MAX];	/* "" when not given */
 };
 
@@ -82,6 +102,7 @@ enum config_error {
 	CONFIG_ERR_BAD_NUMBER,		/* timeout not a number in range */
 	CONFIG_ERR_BAD_ON_OFF,		/* trace/gdb neither on nor off */
 	CONFIG_ERR_BAD_DISK,		/* disk neither auto nor firmware */
+	CONFIG_ERR_BAD_HASH,		/* "#" not followed by 64 hex */
 	CONFIG_ERR_COUNT
 };
 
@@ -97,7 +118,8 @@ const char *config_strerror(enum config_error err);
 /*
  * Write into buf the text of a config with one entry, "linux", booted at
  * once: what mkdisk puts on a new disk. cmdline may be "" or NULL (no
- * cmdline line). Returns the length written (NUL excluded), or -1 when a
+ * cmdline line). The kernel and initrd paths are written as given, so
+ * "path#HASH" pins a file (mkdisk --hashes). Returns the length written (NUL excluded), or -1 when a
  * value is too long, not one line of text, or starts or ends with a blank
  * (the parser would read it back without), there are too many initrds, or
  * buf is too small (CONFIG_TEXT_MAX always suffices).
@@ -105,5 +127,55 @@ const char *config_strerror(enum config_error err);
 int config_format_single(char *buf, size_t size, const char *kernel,
 			 const char *const *initrds, unsigned initrd_count,
 			 const char *cmdline);
+
+/*
+ * The message of a file whose bytes do not match its "#HASH": one line,
+ * no newline, "MODULE: PATH: SHA-256 mismatch: config says X, file has
+ * Y". Returns what fmt_snprintf returns.
+ */
+int config_format_hash_mismatch(char *buf, size_t size, const char *module,
+				const char *path,
+				const uint8_t want[SHA256_DIGEST_SIZE],
+				const uint8_t got[SHA256_DIGEST_SIZE]);
+
+/*
+ * The enrolled config hash: a slot each loader carries in its data, found
+ * and filled by `mkdisk --enroll-config` (mkdisk/image.c). It is the 16
+ * ASCII bytes CONFIG_ENROLL_MARKER (no NUL) and the 32 bytes of the
+ * SHA-256 of /bzboot.cfg as it is on disk; all zero means "not enrolled".
+ * A loader with a hash enrolled refuses a config with another hash and
+ * any entry whose kernel or initrds carry no "#HASH" (README, "Trust").
+ */
+#define CONFIG_ENROLL_MARKER		"bzboot-cfg-hash:"
+#define CONFIG_ENROLL_MARKER_LEN	16
+
+struct config_enrolled {
+	char marker[CONFIG_ENROLL_MARKER_LEN];
+	uint8_t sha256[SHA256_DIGEST_SIZE];
+};
+
+_Static_assert(sizeof(struct config_enrolled) ==
+	       CONFIG_ENROLL_MARKER_LEN + SHA256_DIGEST_SIZE,
+	       "the enrolled slot is the marker and the hash, no padding");
+
+/* True when the slot holds a hash (any byte not zero). */
+bool config_is_enrolled(const struct config_enrolled *slot);
+
+/*
+ * Check the raw bytes of the config (as read, before config_parse)
+ * against an enrolled slot. Returns 0 when they match or nothing is
+ * enrolled; otherwise -1 with the one-line message in buf:
+ * "config: /bzboot.cfg: SHA-256 mismatch: enrolled X, file has Y".
+ */
+int config_check_enrolled(const struct config_enrolled *slot,
+			  const void *text, size_t len, char *buf,
+			  size_t size);
+
+/*
+ * Under an enrolled config every file of an entry must carry a hash.
+ * Returns the first path of e without one (the kernel, then the initrds
+ * in order), or NULL when all are pinned.
+ */
+const char *config_entry_unpinned(const struct config_entry *e);
 
 #endif /* COMMON_CONFIG_H */

@@ -466,6 +466,135 @@ static void test_format(void)
 		 "format: too many initrds");
 }
 
+/* sha256("abc") and sha256(""), as FIPS 180-4 gives them. */
+#define HASH_ABC "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+#define HASH_EMPTY "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+static bool hash_is(const struct config_hash *h, const char *hex)
+{
+	uint8_t want[SHA256_DIGEST_SIZE];
+
+	return h->set && sha256_from_hex(hex, want) == 0 &&
+	       memcmp(h->sha256, want, sizeof(want)) == 0;
+}
+
+static void test_hashes(void)
+{
+	static const char text[] =
+		"entry a\n"
+		"  kernel /boot/vmlinuz#" HASH_ABC "\n"
+		"  initrd /boot/initrd-1.img\n"
+		"  initrd /boot/my initrd#" HASH_EMPTY "\n"
+		"entry b\n"
+		"  kernel /k#BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD\n";
+	char path[CONFIG_PATH_MAX + 1], line_text[400], buf[CONFIG_TEXT_MAX];
+	const struct config_entry *a = &cfg->entry[0], *b = &cfg->entry[1];
+	struct config_enrolled slot = { CONFIG_ENROLL_MARKER, { 0 } };
+	const char *initrds[2];
+	unsigned line;
+	int n;
+
+	CHECK_EQ(parse(text, &line), CONFIG_OK, "hash: paths with #HASH parse");
+	CHECK_STREQ(a->kernel, "/boot/vmlinuz", "hash: kernel path without it");
+	CHECK(hash_is(&a->kernel_hash, HASH_ABC), "hash: kernel hash read");
+	CHECK(!a->initrd_hash[0].set && !strcmp(a->initrd[0],
+						"/boot/initrd-1.img"),
+	      "hash: an initrd without one");
+	CHECK_STREQ(a->initrd[1], "/boot/my initrd",
+		    "hash: a path with a blank, then #HASH");
+	CHECK(hash_is(&a->initrd_hash[1], HASH_EMPTY),
+	      "hash: second initrd's hash read");
+	CHECK(hash_is(&b->kernel_hash, HASH_ABC) && !strcmp(b->kernel, "/k"),
+	      "hash: upper-case hex");
+	CHECK_STREQ(config_entry_unpinned(a), "/boot/initrd-1.img",
+		    "hash: unpinned names the initrd without a hash");
+	CHECK(config_entry_unpinned(b) == NULL, "hash: entry b is pinned");
+	CHECK_EQ(parse("entry a\nkernel /k\n", &line), CONFIG_OK,
+		 "hash: plain kernel parses");
+	CHECK(!a->kernel_hash.set && config_entry_unpinned(a) == a->kernel,
+	      "hash: a kernel without one is unpinned");
+
+	EXPECT_ERROR("hash: 63 digits", "entry a\nkernel /k#"
+		     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a\n",
+		     CONFIG_ERR_BAD_HASH, 2);
+	EXPECT_ERROR("hash: 65 digits", "entry a\nkernel /k#" HASH_ABC "0\n",
+		     CONFIG_ERR_BAD_HASH, 2);
+	EXPECT_ERROR("hash: not hex", "entry a\nkernel /k\ninitrd /i#"
+		     "ga7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n",
+		     CONFIG_ERR_BAD_HASH, 3);
+	EXPECT_ERROR("hash: blank before #", "entry a\nkernel /k #" HASH_ABC
+		     "\n", CONFIG_ERR_BAD_HASH, 2);
+	EXPECT_ERROR("hash: blank after #", "entry a\nkernel /k# " HASH_ABC
+		     "\n", CONFIG_ERR_BAD_HASH, 2);
+	EXPECT_ERROR("hash: no path", "entry a\nkernel #" HASH_ABC "\n",
+		     CONFIG_ERR_BAD_HASH, 2);
+	EXPECT_ERROR("hash: # and nothing", "entry a\nkernel /k#\n",
+		     CONFIG_ERR_BAD_HASH, 2);
+	EXPECT_ERROR("hash: a # in a path needs a hash",
+		     "entry a\nkernel /boot/a#b\n", CONFIG_ERR_BAD_HASH, 2);
+	CHECK_EQ(parse("entry a\nkernel /a#b#" HASH_ABC "\n", &line),
+		 CONFIG_OK, "hash: the last # starts the hash");
+	CHECK_STREQ(a->kernel, "/a#b", "hash: a path holding a #");
+
+	repeat(path, 'p', CONFIG_PATH_MAX - 1);
+	snprintf(line_text, sizeof(line_text), "entry a\nkernel %s#%s\n", path,
+		 HASH_ABC);
+	CHECK_EQ(parse(line_text, &line), CONFIG_OK,
+		 "hash: longest path and a hash");
+	repeat(path, 'p', CONFIG_PATH_MAX);
+	snprintf(line_text, sizeof(line_text), "entry a\nkernel %s#%s\n", path,
+		 HASH_ABC);
+	CHECK_EQ(parse(line_text, &line), CONFIG_ERR_TOO_LONG,
+		 "hash: a path too long before its hash");
+
+	/* mkdisk --hashes: config_format_single with path#HASH. */
+	initrds[0] = "/boot/initrd-1.img#" HASH_EMPTY;
+	initrds[1] = "/boot/initrd-2.img";
+	n = config_format_single(buf, sizeof(buf), "/boot/vmlinuz#" HASH_ABC,
+				 initrds, 2, "quiet");
+	CHECK(n > 0 && parse(buf, &line) == CONFIG_OK &&
+	      hash_is(&a->kernel_hash, HASH_ABC) &&
+	      hash_is(&a->initrd_hash[0], HASH_EMPTY) &&
+	      !a->initrd_hash[1].set && !strcmp(a->kernel, "/boot/vmlinuz") &&
+	      !strcmp(a->initrd[0], "/boot/initrd-1.img"),
+	      "hash: format round trip of hashed paths");
+	CHECK_EQ(config_format_single(buf, sizeof(buf), "/k#abc", NULL, 0,
+				      "x"), -1, "hash: format refuses a bad hash");
+	initrds[0] = "/i#";
+	CHECK_EQ(config_format_single(buf, sizeof(buf), "/k", initrds, 1,
+				      "x"), -1,
+		 "hash: format refuses a bad initrd hash");
+
+	sha256("abc", 3, slot.sha256);
+	CHECK(config_is_enrolled(&slot), "enrolled: a hash in the slot");
+	CHECK_EQ(config_check_enrolled(&slot, "abc", 3, buf, sizeof(buf)), 0,
+		 "enrolled: the same bytes pass");
+	CHECK_EQ(config_check_enrolled(&slot, "abd", 3, buf, sizeof(buf)), -1,
+		 "enrolled: other bytes are refused");
+	CHECK_STREQ(buf, "config: /bzboot.cfg: SHA-256 mismatch: enrolled "
+		    HASH_ABC ", file has "
+		    "a52d159f262b2c6ddb724a61840befc36eb30c88877a4030b65cbe86298449c9",
+		    "enrolled: the refusal names both hashes");
+	memset(slot.sha256, 0, sizeof(slot.sha256));
+	CHECK(!config_is_enrolled(&slot), "enrolled: all zero is not");
+	CHECK_EQ(config_check_enrolled(&slot, "abd", 3, buf, sizeof(buf)), 0,
+		 "enrolled: nothing enrolled, nothing checked");
+	CHECK(memcmp(slot.marker, "bzboot-cfg-hash:", 16) == 0,
+	      "enrolled: the marker is 16 ASCII bytes");
+
+	{
+		uint8_t want[SHA256_DIGEST_SIZE], got[SHA256_DIGEST_SIZE];
+
+		sha256("abc", 3, want);
+		sha256("", 0, got);
+		config_format_hash_mismatch(buf, sizeof(buf), "linux",
+					    "/boot/vmlinuz", want, got);
+		CHECK_STREQ(buf, "linux: /boot/vmlinuz: SHA-256 mismatch: "
+			    "config says " HASH_ABC ", file has " HASH_EMPTY,
+			    "hash: the mismatch message");
+	}
+}
+
 static void test_strerror(void)
 {
 	bool ok = true;
@@ -493,6 +622,7 @@ int main(void)
 	test_features();
 	test_errors();
 	test_format();
+	test_hashes();
 	test_strerror();
 	free(cfg);
 	return check_end();
