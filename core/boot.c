@@ -11,6 +11,9 @@
 #include "keys.h"
 #include "platform.h"
 
+/* Not const, so that the compiler cannot fold the zeros into the code. */
+struct config_enrolled config_enrolled = { CONFIG_ENROLL_MARKER, { 0 } };
+
 void boot_check_trace_key(void)
 {
 	int key = keys_poll();
@@ -49,7 +52,7 @@ bool boot_read_config(struct config *cfg)
 	enum config_error err;
 	unsigned line = 0;
 	uint64_t size;
-	char *text;
+	char *text, msg[200];
 	bool ok;
 
 	text = plat_alloc(CONFIG_MAX_BYTES + 1);
@@ -59,6 +62,12 @@ bool boot_read_config(struct config *cfg)
 		return false;
 	}
 	ok = read_text(text, &size);
+	/* An enrolled hash: the bytes as read, before any parsing. */
+	if (ok && config_check_enrolled(&config_enrolled, text, (size_t)size,
+					msg, sizeof(msg))) {
+		console_printf("%s\n", msg);
+		ok = false;
+	}
 	if (ok) {
 		err = config_parse(text, (size_t)size, cfg, &line);
 		/* Line 0: an error of the whole file, such as no entry. */
@@ -88,9 +97,17 @@ void boot_entries(const struct config *cfg)
 	int key;
 
 	for (unsigned tried = 1;; tried++) {
+		const char *unpinned = config_entry_unpinned(&cfg->entry[i]);
+
 		console_printf("bzboot: booting entry \"%s\"\n",
 			       cfg->entry[i].name);
-		plat_boot_entry(&cfg->entry[i]);
+		/* An enrolled config boots only files it pins with a hash. */
+		if (config_is_enrolled(&config_enrolled) && unpinned)
+			console_printf("config: %s: no SHA-256 (path#HASH), "
+				       "and the config is enrolled\n",
+				       unpinned);
+		else
+			plat_boot_entry(&cfg->entry[i]);
 		if (tried == count)
 			break;
 		i = (i + 1) % count;

@@ -20,6 +20,16 @@
  */
 #define CONFIG_MAX_BYTES	16384
 
+/*
+ * The enrolled config hash, in the data of each loader: all zero as
+ * built; `mkdisk --enroll-config` finds CONFIG_ENROLL_MARKER in its copy
+ * of stage2 and of BOOTX64.EFI and writes /bzboot.cfg's SHA-256 after it
+ * (common/config.h). With a hash there, boot_read_config() refuses any
+ * other config, and boot_entries() any entry with a file not pinned by
+ * "path#HASH".
+ */
+extern struct config_enrolled config_enrolled;
+
 /* A key held at start, T or t, turns the trace on. */
 void boot_check_trace_key(void);
 

@@ -76,6 +76,25 @@ static bool linux_place_kernel(struct loader *ld)
 	return true;
 }
 
+/*
+ * A file pinned by "path#HASH" in the config: do the bytes loaded match?
+ * h has hashed them, piece by piece, as they were read into place.
+ */
+static bool hash_matches(const char *path, const struct config_hash *want,
+			 struct sha256 *h)
+{
+	uint8_t got[SHA256_DIGEST_SIZE];
+	char msg[200];
+
+	sha256_final(h, got);
+	if (mem_equal(got, want->sha256, sizeof(got)))
+		return true;
+	config_format_hash_mismatch(msg, sizeof(msg), "linux", path,
+				    want->sha256, got);
+	console_printf("%s\n", msg);
+	return false;
+}
+
 bool linux_load_kernel(struct loader *ld)
 {
 	const char *path = ld->entry->kernel;
@@ -84,6 +103,7 @@ bool linux_load_kernel(struct loader *ld)
 	EFI_FILE_HANDLE fh;
 	char msg[256];
 	uint64_t size, head;
+	struct sha256 h;
 	bool ok;
 
 	/* The header: is this a bzImage we can boot? */
@@ -132,6 +152,14 @@ bool linux_load_kernel(struct loader *ld)
 	ok = file_read(ld, &fh, path, info->setup_bytes,
 		       (void *)ld->load.kernel_addr, info->kernel_bytes);
 	file_close(fh);
+	/* The file is the setup part (read into kernel_head) and the rest. */
+	if (ok && ld->entry->kernel_hash.set) {
+		sha256_init(&h);
+		sha256_update(&h, ld->kernel_head, info->setup_bytes);
+		sha256_update(&h, (void *)ld->load.kernel_addr,
+			      info->kernel_bytes);
+		ok = hash_matches(path, &ld->entry->kernel_hash, &h);
+	}
 	if (ok)
 		console_trace(ld, TRACE_KERNEL,
 			      (unsigned long long)ld->load.kernel_addr,
@@ -210,6 +238,15 @@ bool linux_load_initrds(struct loader *ld)
 		if (!file_read(ld, &fh[i], e->initrd[i], 0, p + offset[i],
 			       size[i]))
 			goto out;
+		if (e->initrd_hash[i].set) {
+			struct sha256 h;
+
+			sha256_init(&h);
+			sha256_update(&h, p + offset[i], size[i]);
+			if (!hash_matches(e->initrd[i], &e->initrd_hash[i],
+					  &h))
+				goto out;
+		}
 		/* Zero the padding up to the next piece. */
 		for (uint64_t j = offset[i] + size[i]; j < end; j++)
 			p[j] = 0;

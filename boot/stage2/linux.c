@@ -15,6 +15,7 @@
 #include "fmt.h"
 #include "layout.h"
 #include "placement.h"
+#include "sha256.h"
 #include "stage2.h"
 #include "trace.h"
 
@@ -44,6 +45,25 @@ static bool read_file(struct fat_volume *vol, const char *path,
 		console_printf("fat: %s: reading %u bytes at offset %u: %s\n",
 			       path, len, offset, fat_strerror(err));
 	return !err;
+}
+
+/*
+ * A file pinned by "path#HASH" in the config: do the bytes loaded match?
+ * h has hashed them, piece by piece, as they were read into place.
+ */
+static bool hash_matches(const char *path, const struct config_hash *want,
+			 struct sha256 *h)
+{
+	uint8_t got[SHA256_DIGEST_SIZE];
+	char msg[200];
+
+	sha256_final(h, got);
+	if (!memcmp(got, want->sha256, sizeof(got)))
+		return true;
+	config_format_hash_mismatch(msg, sizeof(msg), "linux", path,
+				    want->sha256, got);
+	console_printf("%s\n", msg);
+	return false;
 }
 
 /* The trace's last lines: what the kernel will find, and the jump. */
@@ -87,6 +107,7 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 	size_t cmdline_len = strlen(entry->cmdline);
 	uint64_t initrd_total = 0, offset, missing;
 	struct placement_kernel k;
+	struct sha256 h;
 	char msg[256];
 
 	/* The header: is this a bzImage we can boot? */
@@ -146,6 +167,9 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 	if (!read_file(vol, entry->kernel, &kernel, 0, realmode,
 		       info.setup_bytes))
 		return false;
+	sha256_init(&h);
+	if (entry->kernel_hash.set)
+		sha256_update(&h, realmode, info.setup_bytes);
 	trace(TRACE_SETUP, (unsigned long long)REALMODE_KERNEL_ADDR,
 	      info.setup_bytes, info.setup_sects);
 
@@ -153,6 +177,12 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 	if (!read_file(vol, entry->kernel, &kernel, info.setup_bytes,
 		       (void *)BZIMAGE_LOAD_ADDR, (uint32_t)info.kernel_bytes))
 		return false;
+	if (entry->kernel_hash.set) {
+		sha256_update(&h, (void *)BZIMAGE_LOAD_ADDR,
+			      (size_t)info.kernel_bytes);
+		if (!hash_matches(entry->kernel, &entry->kernel_hash, &h))
+			return false;
+	}
 	load.kernel_addr = BZIMAGE_LOAD_ADDR;
 	trace(TRACE_KERNEL, (unsigned long long)load.kernel_addr,
 	      (unsigned long long)info.kernel_bytes,
@@ -196,6 +226,13 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 		if (!read_file(vol, entry->initrd[i], &initrd[i], 0, dst,
 			       initrd[i].size))
 			return false;
+		if (entry->initrd_hash[i].set) {
+			sha256_init(&h);
+			sha256_update(&h, dst, initrd[i].size);
+			if (!hash_matches(entry->initrd[i],
+					  &entry->initrd_hash[i], &h))
+				return false;
+		}
 		trace(TRACE_INITRD, entry->initrd[i],
 		      (unsigned long long)(uintptr_t)dst, initrd[i].size);
 		offset += initrd[i].size;
