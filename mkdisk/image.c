@@ -23,6 +23,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <stdlib.h>
+
+#include "config.h"
 #include "fat.h"
 #include "layout.h"
 #include "linux_boot.h"
@@ -61,6 +64,66 @@
 static size_t embed_size(const uint8_t *start, const uint8_t *end)
 {
 	return (size_t)(end - start);
+}
+
+/*
+ * stage2 and BOOTX64.EFI as they go onto the image: the built-in bytes,
+ * or copies with the config's hash enrolled (image_enroll_config).
+ */
+static const uint8_t *stage2_data, *efi_data;
+
+const uint8_t *image_stage2(size_t *size)
+{
+	*size = embed_size(embed_stage2_start, embed_stage2_end);
+	return stage2_data ? stage2_data : embed_stage2_start;
+}
+
+const uint8_t *image_efi(size_t *size)
+{
+	*size = embed_size(embed_efi_start, embed_efi_end);
+	return efi_data ? efi_data : embed_efi_start;
+}
+
+/*
+ * A copy of a loader with the hash in its enrolled-config slot: the one
+ * place where CONFIG_ENROLL_MARKER is followed by an empty (all-zero)
+ * slot. None, or more than one, is a loader mkdisk does not understand.
+ */
+static uint8_t *enroll_copy(const uint8_t *start, const uint8_t *end,
+			    const char *name,
+			    const uint8_t sha256[SHA256_DIGEST_SIZE])
+{
+	static const uint8_t zero[SHA256_DIGEST_SIZE];
+	size_t size = embed_size(start, end), slot = 0, found = 0, i;
+	uint8_t *copy;
+
+	for (i = 0; i + sizeof(struct config_enrolled) <= size; i++)
+		if (!memcmp(start + i, CONFIG_ENROLL_MARKER,
+			    CONFIG_ENROLL_MARKER_LEN)) {
+			slot = i + CONFIG_ENROLL_MARKER_LEN;
+			found++;
+		}
+	if (found != 1)
+		mkdisk_die("%s: %zu enrolled-config slots (\"%s\"), expected "
+			   "one; %s", name, found, CONFIG_ENROLL_MARKER,
+			   REBUILD_HINT);
+	if (memcmp(start + slot, zero, sizeof(zero)))
+		mkdisk_die("%s: its enrolled-config slot is not empty; %s",
+			   name, REBUILD_HINT);
+	copy = malloc(size);
+	if (!copy)
+		mkdisk_die("out of memory");
+	memcpy(copy, start, size);
+	memcpy(copy + slot, sha256, SHA256_DIGEST_SIZE);
+	return copy;
+}
+
+void image_enroll_config(const uint8_t sha256[SHA256_DIGEST_SIZE])
+{
+	stage2_data = enroll_copy(embed_stage2_start, embed_stage2_end,
+				  STAGE2_NAME, sha256);
+	efi_data = enroll_copy(embed_efi_start, embed_efi_end, EFI_NAME,
+			       sha256);
 }
 
 static uint16_t get_le16(const uint8_t *p)
@@ -273,6 +336,8 @@ void image_write_boot(int fd, const char *path, uint64_t disk_sectors,
 	struct mbr mbr;
 	struct mbr_partition part;
 	uint32_t last_lba = (uint32_t)(disk_sectors - 1);
+	const uint8_t *stage2;
+	size_t stage2_size;
 
 	memcpy(&mbr, embed_stage1_start, sizeof(mbr));
 
@@ -295,8 +360,8 @@ void image_write_boot(int fd, const char *path, uint64_t disk_sectors,
 	mbr.signature = MBR_SIGNATURE;
 
 	write_at(fd, path, &mbr, sizeof(mbr), 0);
-	write_at(fd, path, embed_stage2_start,
-		 embed_size(embed_stage2_start, embed_stage2_end),
+	stage2 = image_stage2(&stage2_size);
+	write_at(fd, path, stage2, stage2_size,
 		 (uint64_t)STAGE2_LBA * MKDISK_SECTOR_SIZE);
 }
 

@@ -6,7 +6,7 @@
  * and initrds from one FAT32 partition.
  *
  *   mkdisk -o OUT --kernel BZIMAGE [--initrd FILE]... --cmdline "STRING"
- *          [--size MiB] [--disk-id HEX]
+ *          [--size MiB] [--disk-id HEX] [--hashes] [--enroll-config]
  *   mkdisk inspect FILE [--json] [--mem MiB] [--initrd-size BYTES]
  *
  * The inspect subcommand (inspect.c) only reads FILE and explains it: what
@@ -25,6 +25,12 @@
  * and the FAT volume ID a hash of every input and option (or --disk-id),
  * and the files go in in one order. Anything else that changes, such as
  * OUT's name or the time of day, does not reach the image.
+ *
+ * --hashes writes each kernel and initrd path in the config with its
+ * SHA-256 ("/boot/vmlinuz#HASH"), which both loaders check as they load
+ * the file; --enroll-config (which implies --hashes) also writes the
+ * config's own SHA-256 into the copies of stage2 and BOOTX64.EFI that go
+ * onto the image, so that they refuse any other config (README, "Trust").
  *
  * Runs on the build machine (hosted C). Errors: one line
  * "mkdisk: error: FILE: problem" on stderr and exit 1; bad usage exits 2.
@@ -50,10 +56,12 @@
 #include "layout.h"
 #include "mbr.h"
 #include "mkdisk.h"
+#include "sha256.h"
 
 #define USAGE_LINE \
 	"usage: mkdisk -o OUT --kernel BZIMAGE [--initrd FILE]... " \
-	"--cmdline \"STRING\" [--size MiB] [--disk-id HEX]"
+	"--cmdline \"STRING\" [--size MiB] [--disk-id HEX] [--hashes] " \
+	"[--enroll-config]"
 
 /* FAT32 stores a file's size in 32 bits. */
 #define FAT32_MAX_FILE_BYTES	0xffffffffULL
@@ -70,6 +78,7 @@ struct input {
 	char fat_path[32];		/* "/boot/vmlinuz" */
 	const char *role;		/* "kernel", "initrd" */
 	const void *data;		/* built-in data, or NULL */
+	char sha256_hex[SHA256_HEX_LEN + 1];	/* --hashes; else "" */
 	uint64_t size_bytes;
 	dev_t dev;
 	ino_t ino;
@@ -83,6 +92,8 @@ struct options {
 	const char *cmdline;
 	uint64_t size_mib;		/* 0: choose */
 	uint32_t disk_id;		/* 0: from the hash of the inputs */
+	bool hashes;			/* path#SHA256 in the config */
+	bool enroll_config;		/* the config's hash into the loaders */
 };
 
 /*
@@ -200,6 +211,17 @@ static void print_help(void)
 	       "                       not 0 (Linux: root=PARTUUID=HEX-01); "
 	       "default: from a\n"
 	       "                       hash of every input and option\n"
+	       "  --hashes             write each kernel and initrd path in "
+	       CONFIG_PATH "\n"
+	       "                       with its SHA-256 (PATH#HASH); the "
+	       "loaders refuse a\n"
+	       "                       file that does not match\n"
+	       "  --enroll-config      --hashes, and write " CONFIG_PATH
+	       "'s SHA-256 into\n"
+	       "                       stage2 and BOOTX64.EFI: they refuse "
+	       "any other config\n"
+	       "                       and any entry with a file without a "
+	       "hash\n"
 	       "  -h, --help           this text\n"
 	       "\n"
 	       "The same inputs and options give the same image, byte for "
@@ -272,7 +294,7 @@ static uint32_t parse_disk_id(const char *arg)
 static void parse_args(int argc, char **argv, struct options *opt)
 {
 	enum { OPT_KERNEL = 256, OPT_INITRD, OPT_CMDLINE, OPT_SIZE,
-	       OPT_DISK_ID };
+	       OPT_DISK_ID, OPT_HASHES, OPT_ENROLL_CONFIG };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
@@ -280,6 +302,8 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		{ "cmdline", required_argument, NULL, OPT_CMDLINE },
 		{ "size", required_argument, NULL, OPT_SIZE },
 		{ "disk-id", required_argument, NULL, OPT_DISK_ID },
+		{ "hashes", no_argument, NULL, OPT_HASHES },
+		{ "enroll-config", no_argument, NULL, OPT_ENROLL_CONFIG },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -320,6 +344,14 @@ static void parse_args(int argc, char **argv, struct options *opt)
 			if (opt->disk_id)
 				usage_error("--disk-id given twice");
 			opt->disk_id = parse_disk_id(optarg);
+			break;
+		case OPT_HASHES:
+			opt->hashes = true;
+			break;
+		case OPT_ENROLL_CONFIG:
+			/* An enrolled loader boots only pinned files. */
+			opt->enroll_config = true;
+			opt->hashes = true;
 			break;
 		case 'h':
 			print_help();
@@ -597,20 +629,29 @@ static char *make_config(const struct options *opt, const struct input *inputs,
 	int n;
 	unsigned i;
 
+	char (*paths)[CONFIG_PATH_HASH_MAX];
+
 	initrd_paths = calloc(opt->initrd_count + 1, sizeof(*initrd_paths));
+	paths = calloc(1 + opt->initrd_count, sizeof(*paths));
 	size = CONFIG_TEXT_MAX;
 	buf = malloc(size);
-	if (!initrd_paths || !buf)
+	if (!initrd_paths || !paths || !buf)
 		mkdisk_die("out of memory");
+	/* "/boot/vmlinuz", or with --hashes "/boot/vmlinuz#HASH". */
+	for (i = 0; i < 1 + opt->initrd_count; i++)
+		snprintf(paths[i], sizeof(paths[i]), "%s%s%s",
+			 inputs[i].fat_path, inputs[i].sha256_hex[0] ? "#" : "",
+			 inputs[i].sha256_hex);
 	for (i = 0; i < opt->initrd_count; i++)
-		initrd_paths[i] = inputs[1 + i].fat_path;
+		initrd_paths[i] = paths[1 + i];
 
-	n = config_format_single(buf, size, inputs[0].fat_path, initrd_paths,
+	n = config_format_single(buf, size, paths[0], initrd_paths,
 				 opt->initrd_count, opt->cmdline);
 	if (n < 0 || (size_t)n >= size)
 		mkdisk_die("%s: config_format_single() refused the values",
 			   CONFIG_PATH);
 	free(initrd_paths);
+	free(paths);
 	*len = (size_t)n;
 	return buf;
 }
@@ -673,9 +714,49 @@ static void hash_file(struct image_hash *hash, const struct input *in)
 }
 
 /*
+ * --hashes: the SHA-256 of a file as mcopy will copy it, in hex. The
+ * loaders hash what they load and compare it with this.
+ */
+static void sha256_input(struct input *in)
+{
+	static uint8_t buf[1 << 16];
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	struct sha256 h;
+	uint64_t done = 0;
+	int fd = open(in->host_path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		mkdisk_die("%s: cannot open the %s: %s", in->host_path,
+			   in->role, strerror(errno));
+	sha256_init(&h);
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			mkdisk_die("%s: read failed: %s", in->host_path,
+				   strerror(errno));
+		if (n == 0)
+			break;
+		sha256_update(&h, buf, (size_t)n);
+		done += (uint64_t)n;
+	}
+	close(fd);
+	if (done != in->size_bytes)
+		mkdisk_die("%s: %llu bytes now, %llu before: the %s changed "
+			   "while mkdisk read it", in->host_path,
+			   (unsigned long long)done,
+			   (unsigned long long)in->size_bytes, in->role);
+	sha256_final(&h, digest);
+	sha256_to_hex(digest, in->sha256_hex);
+}
+
+/*
  * The disk signature and the volume ID: --disk-id for both, or a hash of
  * everything the image is made of, so that a changed input or option
- * changes them too: the built-in stage1 and stage2, the size, the epoch,
+ * changes them too: the built-in stage1 and stage2 (as they go onto the
+ * image: with an enrolled hash, if any), the size, the epoch,
  * and each file with its FAT path (the kernel, the initrds in order, the
  * EFI loader, and the config, which holds the command line). Each piece is
  * preceded by its length, so no two lists of pieces hash alike by moving
@@ -689,7 +770,8 @@ static void choose_ids(const struct options *opt, uint64_t size_mib,
 	static const char tag[] = "bzboot mkdisk image 1";
 	struct image_hash hash;
 	size_t stage1_size = (size_t)(embed_stage1_end - embed_stage1_start);
-	size_t stage2_size = (size_t)(embed_stage2_end - embed_stage2_start);
+	size_t stage2_size;
+	const uint8_t *stage2 = image_stage2(&stage2_size);
 	unsigned i;
 
 	if (opt->disk_id) {
@@ -703,7 +785,7 @@ static void choose_ids(const struct options *opt, uint64_t size_mib,
 	image_hash_u64(&hash, stage1_size);
 	image_hash_bytes(&hash, embed_stage1_start, stage1_size);
 	image_hash_u64(&hash, stage2_size);
-	image_hash_bytes(&hash, embed_stage2_start, stage2_size);
+	image_hash_bytes(&hash, stage2, stage2_size);
 	image_hash_u64(&hash, size_mib);
 	image_hash_u64(&hash, epoch);
 	image_hash_u64(&hash, count);
@@ -800,8 +882,9 @@ static void print_summary(const char *out, uint64_t size_mib,
 			  const struct fat32_plan *plan,
 			  const struct input *inputs, unsigned count,
 			  const char *cmdline, const struct image_ids *ids,
-			  uint64_t epoch)
+			  uint64_t epoch, const uint8_t *enrolled)
 {
+	char hex[SHA256_HEX_LEN + 1];
 	time_t when = (time_t)epoch;
 	char date[32];
 	struct tm tm;
@@ -821,6 +904,15 @@ static void print_summary(const char *out, uint64_t size_mib,
 		       (unsigned long long)inputs[i].size_bytes,
 		       inputs[i].host_path ? "  from " : "",
 		       inputs[i].host_path ? inputs[i].host_path : "");
+	for (i = 0; i < count; i++)
+		if (inputs[i].sha256_hex[0])
+			printf("  sha256 %s  %s\n", inputs[i].sha256_hex,
+			       inputs[i].fat_path);
+	if (enrolled) {
+		sha256_to_hex(enrolled, hex);
+		printf("  sha256 %s  %s, enrolled in stage2 and "
+		       "BOOTX64.EFI\n", hex, CONFIG_PATH);
+	}
 	printf("  cmdline: %s\n", cmdline);
 	if (!gmtime_r(&when, &tm) ||
 	    !strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC", &tm))
@@ -854,7 +946,8 @@ int main(int argc, char **argv)
 	uint64_t size_mib, disk_sectors, epoch, *sizes;
 	unsigned count, i;
 	char *config;
-	size_t config_len;
+	size_t config_len, efi_size;
+	uint8_t config_sha256[SHA256_DIGEST_SIZE];
 	int fd;
 
 	open_std_fds();
@@ -881,13 +974,21 @@ int main(int argc, char **argv)
 		check_initrd(opt.initrds[i], i + 1, &inputs[1 + i]);
 	check_output(opt.out, inputs, count);
 
+	/* --hashes: the kernel's and initrds' SHA-256 for their paths. */
+	for (i = 0; opt.hashes && i < 1 + opt.initrd_count; i++)
+		sha256_input(&inputs[i]);
+	config = make_config(&opt, inputs, &config_len);
+	/* --enroll-config: the config's SHA-256 into both loaders. */
+	if (opt.enroll_config) {
+		sha256(config, config_len, config_sha256);
+		image_enroll_config(config_sha256);
+	}
+
 	inputs[count - 2].role = "EFI loader";
 	snprintf(inputs[count - 2].fat_path, sizeof(inputs[0].fat_path), "%s",
 		 MKDISK_EFI_PATH);
-	inputs[count - 2].data = embed_efi_start;
-	inputs[count - 2].size_bytes = (uint64_t)(embed_efi_end -
-						  embed_efi_start);
-	config = make_config(&opt, inputs, &config_len);
+	inputs[count - 2].data = image_efi(&efi_size);
+	inputs[count - 2].size_bytes = efi_size;
 	inputs[count - 1].role = "config";
 	snprintf(inputs[count - 1].fat_path, sizeof(inputs[0].fat_path), "%s",
 		 CONFIG_PATH);
@@ -950,7 +1051,7 @@ int main(int argc, char **argv)
 	sync_directory_of(opt.out);
 
 	print_summary(opt.out, size_mib, &actual, inputs, count, opt.cmdline,
-		      &ids, epoch);
+		      &ids, epoch, opt.enroll_config ? config_sha256 : NULL);
 	free(config);
 	free(fat_paths);
 	free(sizes);

@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sha256.h"
+
 /* The loaders, from mkdisk/embed.S: each blob is [start, end). */
 extern const uint8_t embed_stage1_start[], embed_stage1_end[];
 extern const uint8_t embed_stage2_start[], embed_stage2_end[];
@@ -111,6 +113,17 @@ uint64_t image_cluster_bytes(const struct fat32_plan *plan,
  * and common/layout.h; dies when they disagree (a stale build).
  */
 void image_check_loaders(void);
+
+/*
+ * --enroll-config: from now on stage2 and BOOTX64.EFI are copies with
+ * sha256 (of /bzboot.cfg) in their enrolled-config slot (struct
+ * config_enrolled, common/config.h). Dies when a loader has no slot, more
+ * than one, or one already filled.
+ */
+void image_enroll_config(const uint8_t sha256[SHA256_DIGEST_SIZE]);
+/* The loaders as they go onto the image: built in, or enrolled copies. */
+const uint8_t *image_stage2(size_t *size);
+const uint8_t *image_efi(size_t *size);
 
 /* Sectors that stage2 takes from STAGE2_LBA. */
 uint32_t image_stage2_sectors(void);
