@@ -37,12 +37,24 @@
 #                           INT 13h attempts (each LBA range printed holds
 #                           that sector), BOOTX64.EFI its three file
 #                           reads, then name the file
+# Trust (README, "Trust"): images from mkdisk --hashes or
+# --enroll-config; the expected hashes come from sha256sum:
+#   hash-kernel             --hashes, then a kernel with one byte changed
+#                           in its protected-mode part copied over it
+#   hash-initrd             --hashes, then another 4 KiB initrd
+#   enrolled-config-edited  --enroll-config, then /bzboot.cfg with
+#                           "timeout 0" made "timeout 1"
+#   enrolled-unpinned       --enroll-config, then a config whose initrd
+#                           has no hash, enrolled by hand: its SHA-256
+#                           written after the marker in stage2 (on the
+#                           disk) and in BOOTX64.EFI (copied out and back)
 # Booting through a fault:
 #   disk-read-error-once    a sector of the kernel and two of the initrd
 #                           fail once each: the DMA read of the kernel
 #                           fails and the firmware reads it again; the
 #                           initrd's firmware reads fail once each and are
 #                           retried; the kernel boots
+#   enrolled-boots          --enroll-config, untouched: the kernel boots
 # The wait and the keys (keys go in on the serial line, a FIFO pair behind
 # QEMU's `-serial pipe:`; both loaders read COM1):
 #   key-reboot              no config: nothing new for FAULTS_WAIT seconds,
@@ -214,6 +226,39 @@ mput() {
     mcopy -o -i "$1@@$PART_OFFSET" "$2" "::$3"
 }
 
+# sha256_of FILE: its SHA-256 in hex, by coreutils.
+sha256_of() {
+    sha256sum "$1" | cut -d' ' -f1
+}
+
+# mkdisk_trust IMG OPTION TMP: the base image's inputs, with --hashes or
+# --enroll-config.
+mkdisk_trust() {
+    rm -f "$1" && "$MKDISK" -o "$1" --kernel "$PROBE" \
+        --initrd "$dir/initrd-small.img" --cmdline "$CMDLINE" "$2" \
+        >"$3.txt" 2>&1
+}
+
+# enroll_by_hand IMG HASH TMP: write HASH (hex) after the enrolled-config
+# marker (common/config.h) of stage2 in the gap before the partition, and
+# of /EFI/BOOT/BOOTX64.EFI, as mkdisk --enroll-config does.
+enroll_by_hand() {
+    local img=$1 bytes at marker=bzboot-cfg-hash:
+    # shellcheck disable=SC2059 # the format is the bytes, as \x escapes
+    bytes=$(printf '%s' "$2" | sed 's/../\\x&/g')
+    at=$(head -c "$PART_OFFSET" "$img" | grep -obUaF "$marker" |
+        cut -d: -f1) || return 1
+    [ "$(wc -w <<<"$at")" -eq 1 ] || return 1
+    printf "$bytes" | dd of="$img" bs=1 seek=$((at + ${#marker})) \
+        conv=notrunc status=none || return 1
+    mcopy -n -i "$img@@$PART_OFFSET" ::/EFI/BOOT/BOOTX64.EFI "$3.efi" &&
+        at=$(grep -obUaF "$marker" "$3.efi" | cut -d: -f1) &&
+        [ "$(wc -w <<<"$at")" -eq 1 ] || return 1
+    printf "$bytes" | dd of="$3.efi" bs=1 seek=$((at + ${#marker})) \
+        conv=notrunc status=none &&
+        mput "$img" "$3.efi" /EFI/BOOT/BOOTX64.EFI && rm -f "$3.efi"
+}
+
 # config_two KERNEL1 KERNEL2: a config with two entries, the first default.
 config_two() {
     cat <<EOF
@@ -319,6 +364,35 @@ break_image() {
             lba3=$(file_sector "$img" /boot/initrd-1.img 1500) || return 1
         VARS[$c]="BAD_LBA=$lba BAD_LBA3=$lba3"
         blkdebug_conf "$dir/$c.blkdebug" on "$lba" "$lba2" "$lba3" ;;
+    hash-kernel)
+        cp "$PROBE" "$tmp" && mkdisk_trust "$img" --hashes "$tmp" &&
+            bytes_write "$tmp" $((PROBE_SIZE - 64)) X &&
+            ! cmp -s "$PROBE" "$tmp" && mput "$img" "$tmp" /boot/vmlinuz ||
+            return 1
+        VARS[$c]="WANT=$(sha256_of "$PROBE") GOT=$(sha256_of "$tmp")" ;;
+    hash-initrd)
+        mkdisk_trust "$img" --hashes "$tmp" &&
+            head -c 4096 /dev/urandom >"$tmp" &&
+            mput "$img" "$tmp" /boot/initrd-1.img || return 1
+        VARS[$c]="WANT=$(sha256_of "$dir/initrd-small.img")"
+        VARS[$c]+=" GOT=$(sha256_of "$tmp")" ;;
+    enrolled-config-edited)
+        mkdisk_trust "$img" --enroll-config "$tmp" &&
+            mtype -i "$m" ::/bzboot.cfg >"$tmp" &&
+            VARS[$c]="WANT=$(sha256_of "$tmp")" &&
+            grep -q '^timeout 0$' "$tmp" &&
+            sed -i 's/^timeout 0$/timeout 1/' "$tmp" &&
+            mput "$img" "$tmp" /bzboot.cfg || return 1
+        VARS[$c]+=" GOT=$(sha256_of "$tmp")" ;;
+    enrolled-unpinned)
+        mkdisk_trust "$img" --enroll-config "$tmp" &&
+            printf 'entry linux\n\tkernel /boot/vmlinuz#%s\n%s\n%s\n' \
+                "$(sha256_of "$PROBE")" "	initrd /boot/initrd-1.img" \
+                "	cmdline $CMDLINE" >"$tmp" &&
+            mput "$img" "$tmp" /bzboot.cfg &&
+            enroll_by_hand "$img" "$(sha256_of "$tmp")" "$tmp" ;;
+    enrolled-boots)
+        mkdisk_trust "$img" --enroll-config "$tmp" ;;
     next-entry | next-entry-reboot)
         config_two /boot/missing /boot/vmlinuz >"$tmp" &&
             mput "$img" "$tmp" /bzboot.cfg ;;
@@ -702,7 +776,7 @@ one() {
             run_wait_prompt 1 && run_key x &&
                 run_wait_prompt 2 "$KEY_STALL" && run_alive ||
                 RUN_WHY=${RUN_WHY:-"after the key: $(run_ended_why)"} ;;
-        disk-read-error-once)
+        disk-read-error-once | enrolled-boots)
             # No key, no prompt: the kernel must come up.
             run_wait_exit "$(limit_of "$loader")" "$QEMU_STALL" \
                 "(no key sent)" && [ "$RUN_STATUS" = "$PROBE_EXIT_PASS" ] ||
@@ -747,6 +821,8 @@ CASES="config-missing config-unknown-keyword config-no-entry
     kernel-truncated kernel-random kernel-no-hdrs initrd-missing
     initrd-too-big fat-free-cluster fat-loop fat-out-of-range
     disk-read-error disk-read-error-once
+    hash-kernel hash-initrd enrolled-config-edited enrolled-unpinned
+    enrolled-boots
     key-reboot next-entry next-entry-reboot all-entries-broken"
 
 start_s=$SECONDS

@@ -550,6 +550,139 @@ else
     fi
 fi
 
+# --- Trust: --hashes and --enroll-config (README, "Trust"). ---
+
+# The marker of the enrolled-config slot, from its one home.
+ENROLL_MARKER=$(sed -n 's/^#define[[:space:]]\+CONFIG_ENROLL_MARKER[[:space:]]\+"\(.*\)"$/\1/p' \
+    common/config.h)
+
+# slot_hex FILE: the 32 bytes after the one enrolled-config marker in
+# FILE, in hex; fails when FILE has no marker or more than one.
+slot_hex() {
+    local at
+    at=$(grep -obUaF "$ENROLL_MARKER" "$1" | cut -d: -f1)
+    [ -n "$ENROLL_MARKER" ] && [ "$(wc -w <<<"$at")" -eq 1 ] || return 1
+    od -v -An -tx1 -j $((at + ${#ENROLL_MARKER})) -N 32 "$1" | tr -d ' \n'
+}
+
+# image_loaders IMG PREFIX: stage2 from the gap before the partition and
+# BOOTX64.EFI from the partition, as PREFIX.stage2 and PREFIX.efi.
+image_loaders() {
+    dd if="$1" of="$2.stage2" bs=512 skip="$STAGE2_LBA" \
+        count=$((PART_LBA - STAGE2_LBA)) status=none &&
+        mcopy -n -i "$1$PART_OFFSET" ::/EFI/BOOT/BOOTX64.EFI "$2.efi"
+}
+
+# expect_pinned NAME IMG KERNEL INITRD...: the config of IMG names each
+# file with the hash sha256sum gives it.
+expect_pinned() {
+    local name=$1 img=$2 kernel_file=$3 n=1 want f
+    shift 3
+    if ! mtype -i "$img$PART_OFFSET" ::/bzboot.cfg >"$work/pinned.cfg" 2>&1; then
+        fail "$name" "mtype: $(head -n 1 "$work/pinned.cfg")"
+        return
+    fi
+    want="	kernel /boot/vmlinuz#$(sha256_of "$kernel_file")"
+    if ! grep -qxF "$want" "$work/pinned.cfg"; then
+        fail "$name" "no line \"$want\" in: $(grep kernel "$work/pinned.cfg")"
+        return
+    fi
+    for f in "$@"; do
+        want="	initrd /boot/initrd-$n.img#$(sha256_of "$f")"
+        if ! grep -qxF "$want" "$work/pinned.cfg"; then
+            fail "$name" "no line \"$want\""
+            return
+        fi
+        n=$((n + 1))
+    done
+    pass "$name"
+}
+
+run_mkdisk -o "$work/hashes.img" --kernel "$kernel" --initrd "$work/initrd-a" \
+    --initrd "$work/initrd-b" --cmdline "$cmdline" --hashes
+if [ "$rc" -ne 0 ]; then
+    fail "--hashes: each path with sha256sum's hash" "exit status $rc: $(err_line)"
+else
+    expect_pinned "--hashes: each path with sha256sum's hash (amd64 kernel)" \
+        "$work/hashes.img" "$kernel" "$work/initrd-a" "$work/initrd-b"
+fi
+
+# Debian's 686 kernel too: common/sha256.c against sha256sum on a second
+# real kernel.
+kernel686=$(bash tests/qemu/fetch-kernel.sh 686 2>"$work/fetch686.err" | tail -n 1)
+if [ -z "$kernel686" ] || [ ! -f "$kernel686" ]; then
+    fail "--hashes: Debian's 686 kernel" \
+        "no kernel ($(head -n 1 "$work/fetch686.err"))"
+else
+    run_mkdisk -o "$work/hashes-686.img" --kernel "$kernel686" \
+        --cmdline "$cmdline" --hashes
+    if [ "$rc" -ne 0 ]; then
+        fail "--hashes: Debian's 686 kernel" "exit status $rc: $(err_line)"
+    else
+        expect_pinned "--hashes: Debian's 686 kernel" "$work/hashes-686.img" \
+            "$kernel686"
+    fi
+fi
+
+# Without --enroll-config, both loaders go on with an empty slot.
+zero=$(printf '0%.0s' {1..64})
+if ! image_loaders "$work/hashes.img" "$work/hashes"; then
+    fail "--hashes: the loaders' slots stay empty" "cannot read the loaders back"
+elif [ "$(slot_hex "$work/hashes.stage2")" != "$zero" ] ||
+    [ "$(slot_hex "$work/hashes.efi")" != "$zero" ]; then
+    fail "--hashes: the loaders' slots stay empty" \
+        "stage2 $(slot_hex "$work/hashes.stage2"), BOOTX64.EFI" \
+        "$(slot_hex "$work/hashes.efi")"
+else
+    pass "--hashes: the loaders' slots stay empty"
+fi
+
+run_mkdisk -o "$work/enrolled.img" --kernel "$kernel" --initrd "$work/initrd-a" \
+    --initrd "$work/initrd-b" --cmdline "$cmdline" --enroll-config
+name="--enroll-config: the config's sha256 in stage2 and BOOTX64.EFI"
+if [ "$rc" -ne 0 ]; then
+    fail "$name" "exit status $rc: $(err_line)"
+elif ! mtype -i "$work/enrolled.img$PART_OFFSET" ::/bzboot.cfg \
+    >"$work/enrolled.cfg" 2>/dev/null ||
+    ! image_loaders "$work/enrolled.img" "$work/enrolled"; then
+    fail "$name" "cannot read the config or the loaders back"
+else
+    want=$(sha256_of "$work/enrolled.cfg")
+    if [ "$(slot_hex "$work/enrolled.stage2")" != "$want" ] ||
+        [ "$(slot_hex "$work/enrolled.efi")" != "$want" ]; then
+        fail "$name" "config $want, stage2 $(slot_hex "$work/enrolled.stage2")," \
+            "BOOTX64.EFI $(slot_hex "$work/enrolled.efi")"
+    elif ! grep -q "^mkdisk: .*" "$work/stdout" ||
+        ! grep -qxF "  sha256 $want  /bzboot.cfg, enrolled in stage2 and BOOTX64.EFI" \
+            "$work/stdout"; then
+        fail "$name" "the summary does not name the enrolled hash"
+    else
+        pass "$name"
+    fi
+    expect_pinned "--enroll-config implies --hashes" "$work/enrolled.img" \
+        "$kernel" "$work/initrd-a" "$work/initrd-b"
+    # The slot and nothing else: 32 bytes at most differ from --hashes.
+    for l in stage2 efi; do
+        n=$(cmp -l "$work/hashes.$l" "$work/enrolled.$l" | wc -l)
+        if [ "$n" -lt 1 ] || [ "$n" -gt 32 ]; then
+            fail "--enroll-config: only the slot of $l changes" "$n bytes differ"
+        else
+            pass "--enroll-config: only the slot of $l changes"
+        fi
+    done
+fi
+
+repro hashes "${repro_args[@]}" --hashes
+expect_differ "reproducible: --hashes changes the image" hashes
+repro enroll "${repro_args[@]}" --enroll-config
+if [ -f "$work/repro-enroll.img" ] && [ -f "$work/repro-hashes.img" ] &&
+    [ "$(sha256_of "$work/repro-enroll.img")" = \
+        "$(sha256_of "$work/repro-hashes.img")" ]; then
+    fail "reproducible: --enroll-config changes the image" "same as --hashes"
+else
+    expect_differ "reproducible: --enroll-config changes the image" enroll
+fi
+
 # --- Refusals. ---
 
 out=$work/refused.img
