@@ -524,6 +524,67 @@ static void test_config(void)
 	      "trace key: none held, no wait, no trace");
 }
 
+/* --- an enrolled config (README, "Trust") ---------------------------- */
+
+static void test_enrolled(void)
+{
+	/* sha256("abc") pins /boot/first; /boot/second has no hash. */
+	static const char text[] =
+		"entry second\n kernel /boot/second\n"
+		"entry first\n kernel /boot/first#"
+		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n";
+	static const char edited[] =
+		"entry second\n kernel /boot/second\n"
+		"entry first\n kernel /boot/first#"
+		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n"
+		"# edited\n";
+	uint8_t got[SHA256_DIGEST_SIZE];
+	char want_hex[SHA256_HEX_LEN + 1], got_hex[SHA256_HEX_LEN + 1];
+	char want[400];
+
+	sha256(text, sizeof(text) - 1, config_enrolled.sha256);
+
+	fake_reset();
+	fake_file(CONFIG_PATH, edited, sizeof(edited) - 1);
+	fake_run(run_read_config);
+	sha256(edited, sizeof(edited) - 1, got);
+	sha256_to_hex(config_enrolled.sha256, want_hex);
+	sha256_to_hex(got, got_hex);
+	snprintf(want, sizeof(want), "config: /bzboot.cfg: SHA-256 mismatch: "
+		 "enrolled %s, file has %s\n", want_hex, got_hex);
+	CHECK(!read_ok, "enrolled: an edited config is refused");
+	CHECK_STREQ(fake_screen(), want, "enrolled: edited, the message");
+	CHECK_EQ(fake_allocs_live(), 0, "enrolled: freed after a refusal");
+
+	fake_reset();
+	fake_file(CONFIG_PATH, text, sizeof(text) - 1);
+	fake_run(run_read_config);
+	CHECK(read_ok, "enrolled: the enrolled config is read");
+
+	/* The unpinned default is refused unread; a key tries the next. */
+	fake_bootable("second");
+	fake_bootable("first");
+	fake_key(1000, 'x');
+	CHECK_EQ(fake_run(run_entries), FAKE_BOOTED,
+		 "enrolled: the pinned entry boots");
+	CHECK_STREQ(fake_tried(), "first",
+		    "enrolled: the unpinned entry is never loaded");
+	CHECK_STREQ(fake_screen(), BOOTING("second")
+		    "config: /boot/second: no SHA-256 (path#HASH), and the "
+		    "config is enrolled\n" PROMPT("first") BOOTING("first"),
+		    "enrolled: unpinned, the message");
+
+	/* Not enrolled: the same entry loads. */
+	memset(config_enrolled.sha256, 0, sizeof(config_enrolled.sha256));
+	fake_reset();
+	fake_file(CONFIG_PATH, edited, sizeof(edited) - 1);
+	fake_run(run_read_config);
+	fake_bootable("second");
+	CHECK(read_ok && fake_run(run_entries) == FAKE_BOOTED &&
+	      !strcmp(fake_tried(), "second"),
+	      "enrolled: nothing enrolled, nothing refused");
+}
+
 int main(void)
 {
 	check_begin("core");
@@ -531,5 +592,6 @@ int main(void)
 	test_menu();
 	test_entries();
 	test_config();
+	test_enrolled();
 	return check_end();
 }
