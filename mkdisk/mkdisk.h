@@ -8,7 +8,8 @@
  *             the order of the steps, the summary
  *   image.c   the MBR (stage1, stage1_info, partition table), stage2 in the
  *             gap before the partition, the FAT32 plan and its read-back,
- *             the hash of the inputs that names the disk and the volume
+ *             the hash of the inputs that names the disk and the volume,
+ *             the loaders' enrolled-config slots (--enroll-config)
  *   mtools.c  mformat, mmd and mcopy, run without a shell
  *   embed.S   stage1.bin, stage2.bin and BOOTX64.EFI, built in
  *   inspect*.c `mkdisk inspect FILE`: what a file is, its setup header, and
