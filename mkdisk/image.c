@@ -105,11 +105,11 @@ static uint8_t *enroll_copy(const uint8_t *start, const uint8_t *end,
 		}
 	if (found != 1)
 		mkdisk_die("%s: %zu enrolled-config slots (\"%s\"), expected "
-			   "one; %s", name, found, CONFIG_ENROLL_MARKER,
-			   REBUILD_HINT);
+			   "one; " REBUILD_HINT, name, found,
+			   CONFIG_ENROLL_MARKER);
 	if (memcmp(start + slot, zero, sizeof(zero)))
-		mkdisk_die("%s: its enrolled-config slot is not empty; %s",
-			   name, REBUILD_HINT);
+		mkdisk_die("%s: its enrolled-config slot is not empty; "
+			   REBUILD_HINT, name);
 	copy = malloc(size);
 	if (!copy)
 		mkdisk_die("out of memory");
