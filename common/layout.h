@@ -30,8 +30,11 @@
  * Above 1 MiB: the protected-mode kernel at 0x100000 and the initrd(s) as
  * high as the E820 map and initrd_addr_max allow (common/bzimage.c).
  *
- * On disk: LBA 0 holds stage1 and the partition table, stage2 follows from
- * LBA 1 in the gap before the first partition at LBA 2048 (1 MiB).
+ * On disk, MBR layout: LBA 0 holds stage1 and the partition table, stage2
+ * follows from LBA 1 in the gap before the first partition at LBA 2048
+ * (1 MiB). GPT layout (common/gpt.h): LBA 1-33 hold the primary GPT, so
+ * stage2 goes in the BIOS boot partition at GPT_STAGE2_LBA; the EFI System
+ * Partition is at LBA 2048 all the same.
  *
  * Only "#define NAME <integer expression>" lines here: the Makefile turns
  * this file into build/layout.inc for nasm.
@@ -70,6 +73,12 @@
 #define STAGE2_LBA 1
 /* First partition at 1 MiB: 2048 sectors of 512 bytes. */
 #define PARTITION_START_LBA 2048
+/*
+ * GPT layout: the BIOS boot partition, holding stage2, from the first
+ * 4 KiB-aligned LBA after the primary entry array (LBA 2-33) up to the
+ * EFI System Partition.
+ */
+#define GPT_STAGE2_LBA 40
 
 /* stage1_info: where mkdisk records stage2's place, inside stage1. */
 #define STAGE1_INFO_OFFSET 0x1b0
@@ -79,6 +88,13 @@
 /* The first two bytes after stage2's entry jump: "B2", checked by stage1. */
 #define STAGE2_MAGIC_OFFSET 2
 #define STAGE2_MAGIC 0x3242
+/*
+ * struct stage2_info (common/gpt.h) right after the magic: the GPT
+ * partition GUID mkdisk records for stage2. "P2" marks it.
+ */
+#define STAGE2_INFO_OFFSET 4
+#define STAGE2_INFO_SIZE 20
+#define STAGE2_INFO_MAGIC 0x3250
 
 /* 512 bytes for small real-mode structures: INT 13h packet, E820 entry. */
 #define REALMODE_SCRATCH_ADDR 0x7e00

@@ -27,6 +27,20 @@ _start:
 	jmp	short real_start
 	dw	STAGE2_MAGIC		; at STAGE2_MAGIC_OFFSET, checked by stage1
 
+; struct stage2_info (common/gpt.h), at STAGE2_INFO_OFFSET: mkdisk --gpt
+; writes the unique GUID of the EFI System Partition into it.
+	global	stage2_info
+stage2_info:
+	dw	STAGE2_INFO_MAGIC
+	dw	0
+	times	16 db 0
+%if stage2_info - _start != STAGE2_INFO_OFFSET
+%error "stage2_info is not at STAGE2_INFO_OFFSET"
+%endif
+%if $ - stage2_info != STAGE2_INFO_SIZE
+%error "stage2_info is not STAGE2_INFO_SIZE bytes"
+%endif
+
 real_start:
 	cli
 	cld
