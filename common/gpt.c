@@ -83,12 +83,8 @@ static enum gpt_error check_entries(const struct gpt_disk *disk, void *sector,
 	return crc == h->entries_crc32 ? GPT_OK : GPT_ERR_ENTRIES_CRC;
 }
 
-/*
- * Read the header at lba and check it, then its entry array; *h gets the
- * header as soon as its own CRC matched (GPT_ERR_LAYOUT and later).
- */
-static enum gpt_error read_header(const struct gpt_disk *disk, void *sector,
-				  uint64_t lba, struct gpt_header *h)
+enum gpt_error gpt_read_header(const struct gpt_disk *disk, void *sector,
+			       uint64_t lba, struct gpt_header *h)
 {
 	const uint8_t *s = sector;
 	uint32_t stored;
@@ -127,7 +123,7 @@ enum gpt_error gpt_read_table(const struct gpt_disk *disk, void *sector,
 	struct gpt_header h;
 
 	*t = (struct gpt_table){ 0 };
-	t->primary = read_header(disk, sector, GPT_PRIMARY_LBA, &t->header);
+	t->primary = gpt_read_header(disk, sector, GPT_PRIMARY_LBA, &t->header);
 	if (t->primary == GPT_OK)
 		return GPT_OK;
 
@@ -141,7 +137,7 @@ enum gpt_error gpt_read_table(const struct gpt_disk *disk, void *sector,
 		t->backup = GPT_ERR_NO_BACKUP;
 		return t->primary;
 	}
-	t->backup = read_header(disk, sector, t->backup_lba, &h);
+	t->backup = gpt_read_header(disk, sector, t->backup_lba, &h);
 	if (t->backup != GPT_OK)
 		return t->primary;
 	t->header = h;

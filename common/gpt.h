@@ -161,6 +161,14 @@ enum gpt_error gpt_read_table(const struct gpt_disk *disk, void *sector,
 			      struct gpt_table *t);
 
 /*
+ * Read and check one header and its entry array: the primary when lba is
+ * GPT_PRIMARY_LBA, else a backup. *h gets the header once its own CRC
+ * matched. mkdisk checks both copies of what it wrote with this.
+ */
+enum gpt_error gpt_read_header(const struct gpt_disk *disk, void *sector,
+			       uint64_t lba, struct gpt_header *h);
+
+/*
  * Find the entry whose unique GUID is guid in the table's entry array:
  * GPT_OK and *out, GPT_ERR_NOT_FOUND, or GPT_ERR_BAD_PARTITION for an
  * entry outside the usable LBAs (or ending before it starts).

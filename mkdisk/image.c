@@ -12,21 +12,31 @@
  * mtools (mtools.c) and read back here through common/fat.c, so an image
  * that our own loaders could not read never leaves mkdisk.
  *
- * The same inputs give the same bytes: the disk signature and the FAT
- * volume ID come from a hash of everything that goes into the image
- * (image_hash_*), not from a random source.
+ * With --gpt (image_write_gpt), LBA 0 is a protective MBR that still
+ * carries stage1, LBA 1-33 and the last 33 LBAs the primary and backup
+ * GPT, stage2 goes into a BIOS boot partition at GPT_STAGE2_LBA, and the
+ * EFI System Partition is again at PARTITION_START_LBA, so mtools and
+ * `mcopy -i OUT@@1M` reach it the same way on both layouts. stage2's
+ * stage2_info record gets the ESP's unique GUID (common/gpt.h).
+ *
+ * The same inputs give the same bytes: the disk signature, the FAT volume
+ * ID and the GPT's GUIDs come from a hash of everything that goes into
+ * the image (image_hash_*), not from a random source.
  *
  * Hosted code (the build machine). Every failure goes through mkdisk_die().
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <stdlib.h>
 
 #include "config.h"
+#include "crc32.h"
 #include "fat.h"
+#include "gpt.h"
 #include "layout.h"
 #include "linux_boot.h"
 #include "mbr.h"
@@ -60,6 +70,14 @@
 
 /* The last sector stage2 may use: the one before the partition. */
 #define STAGE2_MAX_SECTORS	(PARTITION_START_LBA - STAGE2_LBA)
+#define GPT_STAGE2_MAX_SECTORS	(PARTITION_START_LBA - GPT_STAGE2_LBA)
+
+/* GPT: the backup's entry array and header take the last 33 LBAs. */
+#define GPT_BACKUP_SECTORS	(GPT_ENTRIES_SECTORS + 1)
+/* Partitions start and end on 4 KiB boundaries. */
+#define GPT_ALIGN_SECTORS	8
+/* UEFI 5.2.3: the protective MBR's entry starts CHS 0/0/2, LBA 1. */
+#define GPT_PROTECTIVE_CHS_FIRST	{ 0x00, 0x02, 0x00 }
 
 static size_t embed_size(const uint8_t *start, const uint8_t *end)
 {
@@ -234,6 +252,12 @@ void image_check_loaders(void)
 			   "0x%04x): boot/ and common/layout.h disagree",
 			   STAGE2_NAME, STAGE2_MAGIC, STAGE2_MAGIC_OFFSET,
 			   magic);
+	magic = get_le16(embed_stage2_start + STAGE2_INFO_OFFSET);
+	if (magic != STAGE2_INFO_MAGIC)
+		mkdisk_die("%s: no stage2_info magic 0x%04x at offset %u "
+			   "(found 0x%04x): boot/stage2/entry.asm and "
+			   "common/gpt.h disagree", STAGE2_NAME,
+			   STAGE2_INFO_MAGIC, STAGE2_INFO_OFFSET, magic);
 
 	if (efi_size < 2 || get_le16(embed_efi_start) != MZ_MAGIC)
 		mkdisk_die("%s: not a PE/COFF image (no \"MZ\"); " REBUILD_HINT,
@@ -305,10 +329,42 @@ static uint32_t nonzero(uint32_t value)
 	return value ? value : 1;
 }
 
+/*
+ * A GUID from the hash: the hash so far, then label, gives 8 bytes, and
+ * one more byte the next 8. Marked as an RFC 4122 version 4 ("random")
+ * GUID, which is what it stands for: unique, with no meaning inside.
+ */
+static void hash_guid(const struct image_hash *hash, const char *label,
+		      struct gpt_guid *guid)
+{
+	struct image_hash h = *hash;
+	uint8_t bytes[16];
+	unsigned i;
+
+	image_hash_bytes(&h, label, strlen(label));
+	for (i = 0; i < sizeof(bytes); i++) {
+		if (i == 8)
+			image_hash_u64(&h, 1);
+		bytes[i] = (uint8_t)(h.state >> (8 * (i % 8)));
+	}
+	/* RFC 4122 4.1.3 and 4.1.1: version 4, variant 10xx. */
+	bytes[7] = (uint8_t)((bytes[7] & 0x0f) | 0x40);
+	bytes[8] = (uint8_t)((bytes[8] & 0x3f) | 0x80);
+	memcpy(guid, bytes, sizeof(*guid));
+}
+
 void image_hash_ids(const struct image_hash *hash, struct image_ids *ids)
 {
 	ids->disk_signature = nonzero((uint32_t)hash->state);
 	ids->volume_id = nonzero((uint32_t)(hash->state >> 32));
+	image_hash_guids(hash, ids);
+}
+
+void image_hash_guids(const struct image_hash *hash, struct image_ids *ids)
+{
+	hash_guid(hash, "disk", &ids->disk_guid);
+	hash_guid(hash, "esp", &ids->esp_guid);
+	hash_guid(hash, "bios boot", &ids->bios_boot_guid);
 }
 
 static void write_at(int fd, const char *path, const void *buf, size_t len,
@@ -330,8 +386,35 @@ static void write_at(int fd, const char *path, const void *buf, size_t len,
 	}
 }
 
-void image_write_boot(int fd, const char *path, uint64_t disk_sectors,
-		      uint32_t disk_signature)
+uint32_t image_partition_sectors(enum image_table table,
+				 uint64_t disk_sectors)
+{
+	uint64_t sectors = disk_sectors - PARTITION_START_LBA;
+
+	if (table == IMAGE_MBR)
+		return (uint32_t)sectors;
+	/*
+	 * Up to the backup GPT, in whole 4 KiB blocks: sgdisk -v cautions
+	 * about a partition that does not end on an 8-sector boundary.
+	 */
+	sectors -= GPT_BACKUP_SECTORS;
+	return (uint32_t)(sectors & ~(uint64_t)(GPT_ALIGN_SECTORS - 1));
+}
+
+/* stage1 in LBA 0, with stage1_info saying where stage2 is. */
+static void mbr_from_stage1(struct mbr *mbr, uint32_t stage2_lba)
+{
+	memcpy(mbr, embed_stage1_start, sizeof(*mbr));
+	/* The magic stays as stage1 has it. */
+	mbr->info.stage2_lba = stage2_lba;
+	mbr->info.stage2_sectors = (uint16_t)image_stage2_sectors();
+	mbr->reserved = 0;
+	memset(mbr->part, 0, sizeof(mbr->part));
+	mbr->signature = MBR_SIGNATURE;
+}
+
+static void write_mbr(int fd, const char *path, uint64_t disk_sectors,
+		      const struct image_ids *ids)
 {
 	struct mbr mbr;
 	struct mbr_partition part;
@@ -339,30 +422,152 @@ void image_write_boot(int fd, const char *path, uint64_t disk_sectors,
 	const uint8_t *stage2;
 	size_t stage2_size;
 
-	memcpy(&mbr, embed_stage1_start, sizeof(mbr));
-
-	/* Where stage1 finds stage2; the magic stays as stage1 has it. */
-	mbr.info.stage2_lba = STAGE2_LBA;
-	mbr.info.stage2_sectors = (uint16_t)image_stage2_sectors();
-
-	mbr.disk_signature = disk_signature;
-	mbr.reserved = 0;
+	mbr_from_stage1(&mbr, STAGE2_LBA);
+	mbr.disk_signature = ids->disk_signature;
 
 	memset(&part, 0, sizeof(part));
 	part.status = MBR_STATUS_ACTIVE;
 	part.type = MBR_TYPE_EFI_SYSTEM;
 	part.lba_first = PARTITION_START_LBA;
-	part.sectors = (uint32_t)(disk_sectors - PARTITION_START_LBA);
+	part.sectors = image_partition_sectors(IMAGE_MBR, disk_sectors);
 	chs_encode(PARTITION_START_LBA, part.chs_first);
 	chs_encode(last_lba, part.chs_last);
-	memset(mbr.part, 0, sizeof(mbr.part));
 	mbr.part[0] = part;
-	mbr.signature = MBR_SIGNATURE;
 
 	write_at(fd, path, &mbr, sizeof(mbr), 0);
 	stage2 = image_stage2(&stage2_size);
 	write_at(fd, path, stage2, stage2_size,
 		 (uint64_t)STAGE2_LBA * MKDISK_SECTOR_SIZE);
+}
+
+/* A partition's name: ASCII into UTF-16LE, the rest zero. */
+static void gpt_name(struct gpt_entry *e, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; name[i] && i < sizeof(e->name) / sizeof(e->name[0]); i++)
+		e->name[i] = (uint16_t)(unsigned char)name[i];
+}
+
+/*
+ * UEFI 5.2.3: one MBR entry of type 0xEE from LBA 1 over the whole disk
+ * (at most 2^32 - 1 sectors), not active; no disk signature. stage1's code
+ * and stage1_info stay: SeaBIOS and other BIOSes run LBA 0's code
+ * whatever the table holds.
+ */
+static void write_protective_mbr(int fd, const char *path,
+				 uint64_t disk_sectors)
+{
+	static const uint8_t chs_first[3] = GPT_PROTECTIVE_CHS_FIRST;
+	struct mbr mbr;
+	struct mbr_partition part;
+	uint64_t sectors = disk_sectors - 1;
+
+	mbr_from_stage1(&mbr, GPT_STAGE2_LBA);
+	mbr.disk_signature = 0;
+	memset(&part, 0, sizeof(part));
+	part.type = MBR_TYPE_GPT_PROTECTIVE;
+	part.lba_first = GPT_PRIMARY_LBA;
+	part.sectors = sectors > 0xffffffffULL ? 0xffffffffU :
+						 (uint32_t)sectors;
+	memcpy(part.chs_first, chs_first, sizeof(chs_first));
+	chs_encode((uint32_t)(disk_sectors - 1), part.chs_last);
+	mbr.part[0] = part;
+	write_at(fd, path, &mbr, sizeof(mbr), 0);
+}
+
+/*
+ * The GPT: the entry array (the BIOS boot partition with stage2, then the
+ * ESP) written twice, the primary header at LBA 1 with its array at LBA 2,
+ * the backup header at the last LBA with its array right before it.
+ */
+static void write_gpt(int fd, const char *path, uint64_t disk_sectors,
+		      const struct image_ids *ids)
+{
+	static const struct gpt_guid esp_type = GPT_TYPE_EFI_SYSTEM;
+	static const struct gpt_guid bios_type = GPT_TYPE_BIOS_BOOT;
+	static struct gpt_entry entries[GPT_ENTRY_COUNT];
+	uint64_t last_lba = disk_sectors - 1;
+	uint64_t backup_entries = last_lba - GPT_ENTRIES_SECTORS;
+	uint8_t sector[MKDISK_SECTOR_SIZE];
+	struct gpt_header h;
+	int copy;
+
+	memset(entries, 0, sizeof(entries));
+	entries[0].type = bios_type;
+	entries[0].unique = ids->bios_boot_guid;
+	entries[0].first_lba = GPT_STAGE2_LBA;
+	entries[0].last_lba = PARTITION_START_LBA - 1;
+	gpt_name(&entries[0], "BIOS boot partition");
+	entries[1].type = esp_type;
+	entries[1].unique = ids->esp_guid;
+	entries[1].first_lba = PARTITION_START_LBA;
+	entries[1].last_lba = PARTITION_START_LBA - 1 +
+			      image_partition_sectors(IMAGE_GPT, disk_sectors);
+	gpt_name(&entries[1], "EFI System Partition");
+
+	memset(&h, 0, sizeof(h));
+	h.signature = GPT_SIGNATURE;
+	h.revision = GPT_REVISION_1_0;
+	h.header_size = GPT_HEADER_SIZE;
+	h.first_usable_lba = GPT_PRIMARY_LBA + 1 + GPT_ENTRIES_SECTORS;
+	h.last_usable_lba = backup_entries - 1;
+	h.disk_guid = ids->disk_guid;
+	h.entry_count = GPT_ENTRY_COUNT;
+	h.entry_size = GPT_ENTRY_SIZE;
+	h.entries_crc32 = crc32(entries, sizeof(entries));
+
+	for (copy = 0; copy < 2; copy++) {
+		h.my_lba = copy ? last_lba : GPT_PRIMARY_LBA;
+		h.alternate_lba = copy ? GPT_PRIMARY_LBA : last_lba;
+		h.entries_lba = copy ? backup_entries : GPT_PRIMARY_LBA + 1;
+		h.header_crc32 = 0;
+		h.header_crc32 = crc32(&h, sizeof(h));
+		/* The rest of the header's sector is zero (UEFI 5.3.2). */
+		memset(sector, 0, sizeof(sector));
+		memcpy(sector, &h, sizeof(h));
+		write_at(fd, path, sector, sizeof(sector),
+			 h.my_lba * MKDISK_SECTOR_SIZE);
+		write_at(fd, path, entries, sizeof(entries),
+			 h.entries_lba * MKDISK_SECTOR_SIZE);
+	}
+}
+
+/* stage2 at GPT_STAGE2_LBA, its stage2_info naming the ESP by GUID. */
+static void write_gpt_stage2(int fd, const char *path,
+			     const struct image_ids *ids)
+{
+	size_t size;
+	const uint8_t *stage2 = image_stage2(&size);
+	uint8_t *copy = malloc(size);
+	struct stage2_info info;
+
+	if (!copy)
+		mkdisk_die("out of memory");
+	/* The enrolled-config slot, if any, comes with it. */
+	memcpy(copy, stage2, size);
+	memcpy(&info, copy + STAGE2_INFO_OFFSET, sizeof(info));
+	info.boot_partition = ids->esp_guid;
+	memcpy(copy + STAGE2_INFO_OFFSET, &info, sizeof(info));
+	write_at(fd, path, copy, size,
+		 (uint64_t)GPT_STAGE2_LBA * MKDISK_SECTOR_SIZE);
+	free(copy);
+}
+
+void image_write_boot(int fd, const char *path, uint64_t disk_sectors,
+		      enum image_table table, const struct image_ids *ids)
+{
+	if (table == IMAGE_MBR) {
+		write_mbr(fd, path, disk_sectors, ids);
+		return;
+	}
+	if (image_stage2_sectors() > GPT_STAGE2_MAX_SECTORS)
+		mkdisk_die("%s: %u sectors, more than the %u of the BIOS boot "
+			   "partition", STAGE2_NAME, image_stage2_sectors(),
+			   GPT_STAGE2_MAX_SECTORS);
+	write_protective_mbr(fd, path, disk_sectors);
+	write_gpt(fd, path, disk_sectors, ids);
+	write_gpt_stage2(fd, path, ids);
 }
 
 /* common/fat.c reads the image through this, as a loader reads a disk. */
@@ -391,7 +596,66 @@ static int image_disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
 	return 0;
 }
 
-void image_check_fat(int fd, const char *path, uint64_t disk_sectors,
+/*
+ * The partition table, read back as stage2 reads it: on GPT both headers
+ * (each with its own CRC and its array's), and the ESP found by the GUID
+ * stage2 was given. The partition must be where mtools wrote.
+ */
+void image_check_table(int fd, const char *path, uint64_t disk_sectors,
+		       enum image_table table, const struct image_ids *ids)
+{
+	struct image_disk image = { .fd = fd };
+	struct gpt_disk disk = { image_disk_read, &image, disk_sectors };
+	uint8_t sector[MKDISK_SECTOR_SIZE];
+	uint64_t first, sectors;
+
+	if (image_disk_read(&image, 0, 1, sector))
+		mkdisk_die("%s: reading LBA 0 back failed", path);
+	if (table == IMAGE_MBR) {
+		struct mbr_partition p;
+		enum mbr_error err;
+
+		err = mbr_find_boot_partition(sector, disk_sectors, &p);
+		if (err != MBR_OK)
+			mkdisk_die("%s: reading the MBR back: %s", path,
+				   mbr_strerror(err));
+		first = p.lba_first;
+		sectors = p.sectors;
+	} else {
+		struct gpt_header backup;
+		struct gpt_table t;
+		struct gpt_entry e;
+		enum gpt_error err;
+
+		err = gpt_read_table(&disk, sector, &t);
+		if (err == GPT_OK && t.primary != GPT_OK)
+			err = t.primary;
+		if (err != GPT_OK) {
+			char msg[300];
+
+			gpt_format_table_error(msg, sizeof(msg), &t);
+			mkdisk_die("%s: reading the GPT back: %s", path, msg);
+		}
+		err = gpt_read_header(&disk, sector, disk_sectors - 1, &backup);
+		if (err != GPT_OK)
+			mkdisk_die("%s: reading the backup GPT header back: %s",
+				   path, gpt_strerror(err));
+		err = gpt_find_partition(&disk, sector, &t, &ids->esp_guid, &e);
+		if (err != GPT_OK)
+			mkdisk_die("%s: finding the ESP in the GPT: %s", path,
+				   gpt_strerror(err));
+		first = e.first_lba;
+		sectors = e.last_lba - e.first_lba + 1;
+	}
+	if (first != PARTITION_START_LBA ||
+	    sectors != image_partition_sectors(table, disk_sectors))
+		mkdisk_die("%s: the partition table reads back as LBA %llu, "
+			   "%llu sectors, not where the FAT32 was written",
+			   path, (unsigned long long)first,
+			   (unsigned long long)sectors);
+}
+
+void image_check_fat(int fd, const char *path, uint32_t partition_sectors,
 		     const char *const *fat_paths, const uint64_t *sizes,
 		     unsigned count, struct fat32_plan *actual)
 {
@@ -401,8 +665,7 @@ void image_check_fat(int fd, const char *path, uint64_t disk_sectors,
 	enum fat_error err;
 	unsigned i;
 
-	err = fat_mount(&vol, &disk, PARTITION_START_LBA,
-			disk_sectors - PARTITION_START_LBA);
+	err = fat_mount(&vol, &disk, PARTITION_START_LBA, partition_sectors);
 	if (err != FAT_OK)
 		mkdisk_die("%s: reading the new partition back: %s", path,
 			   fat_strerror(err));

@@ -7,6 +7,7 @@
  *
  *   mkdisk -o OUT --kernel BZIMAGE [--initrd FILE]... --cmdline "STRING"
  *          [--size MiB] [--disk-id HEX] [--hashes] [--enroll-config]
+ *          [--gpt] [--format raw|qcow2]
  *   mkdisk inspect FILE [--json] [--mem MiB] [--initrd-size BYTES]
  *
  * The inspect subcommand (inspect.c) only reads FILE and explains it: what
@@ -17,12 +18,15 @@
  * command line against the kernel's cmdline_size, the output path, and
  * whether the files fit the size. The image is built in OUT.tmp.XXXXXX
  * beside OUT and renamed over OUT only when it is complete and read back;
- * on any failure, or SIGINT/SIGTERM/SIGHUP, the temporary file is removed
- * and OUT is left as it was. An input is never written to.
+ * a qcow2 image is converted from that raw one by qemu-img into a second
+ * temporary file, which takes OUT's place. On any failure, or
+ * SIGINT/SIGTERM/SIGHUP, the temporary files are removed and OUT is left
+ * as it was. An input is never written to.
  *
  * The same inputs and options give the same bytes: the time stamps are
- * SOURCE_DATE_EPOCH's (or 1980-01-01 when it is unset), the disk signature
- * and the FAT volume ID a hash of every input and option (or --disk-id),
+ * SOURCE_DATE_EPOCH's (or 1980-01-01 when it is unset), the disk signature,
+ * the FAT volume ID and the GPT's GUIDs a hash of every input and option
+ * (or of --disk-id),
  * and the files go in in one order. Anything else that changes, such as
  * OUT's name or the time of day, does not reach the image.
  *
@@ -61,7 +65,8 @@
 #define USAGE_LINE \
 	"usage: mkdisk -o OUT --kernel BZIMAGE [--initrd FILE]... " \
 	"--cmdline \"STRING\" [--size MiB] [--disk-id HEX] [--hashes] " \
-	"[--enroll-config]"
+	"[--enroll-config]\n" \
+	"              [--gpt] [--format raw|qcow2]"
 
 /* FAT32 stores a file's size in 32 bits. */
 #define FAT32_MAX_FILE_BYTES	0xffffffffULL
@@ -94,14 +99,19 @@ struct options {
 	uint32_t disk_id;		/* 0: from the hash of the inputs */
 	bool hashes;			/* path#SHA256 in the config */
 	bool enroll_config;		/* the config's hash into the loaders */
+	enum image_table table;		/* --gpt */
+	bool qcow2;			/* --format, or OUT's suffix */
 };
 
 /*
- * The temporary output file, for mkdisk_die() and the signal handler.
- * temp_exists is set only while the file is there and ours to remove.
+ * The temporary output files, for mkdisk_die() and the signal handler:
+ * the raw image, and the qcow2 one converted from it. *_exists is set
+ * only while the file is there and ours to remove.
  */
 static char temp_path[PATH_MAX];
 static volatile sig_atomic_t temp_exists;
+static char qcow2_path[PATH_MAX];
+static volatile sig_atomic_t qcow2_exists;
 static volatile sig_atomic_t child_pid;
 
 /* The signals that end mkdisk and must not leave the temporary file. */
@@ -126,6 +136,19 @@ static void signals_restore(const sigset_t *old)
 	sigprocmask(SIG_SETMASK, old, NULL);
 }
 
+/* Remove the raw image once the qcow2 one holds it. */
+static void remove_temp_raw(void)
+{
+	sigset_t old;
+
+	signals_block(&old);
+	if (temp_exists) {
+		unlink(temp_path);
+		temp_exists = 0;
+	}
+	signals_restore(&old);
+}
+
 static void remove_temp(void)
 {
 	sigset_t old;
@@ -134,6 +157,10 @@ static void remove_temp(void)
 	if (temp_exists) {
 		unlink(temp_path);
 		temp_exists = 0;
+	}
+	if (qcow2_exists) {
+		unlink(qcow2_path);
+		qcow2_exists = 0;
 	}
 	signals_restore(&old);
 }
@@ -165,6 +192,9 @@ static void on_signal(int sig)
 	if (temp_exists)
 		unlink(temp_path);
 	temp_exists = 0;
+	if (qcow2_exists)
+		unlink(qcow2_path);
+	qcow2_exists = 0;
 	/* Die of the same signal, so the caller sees how mkdisk ended. */
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -195,6 +225,12 @@ static void print_help(void)
 	       "  LBA %u   FAT32: " MKDISK_EFI_PATH ", " CONFIG_PATH
 	       ",\n"
 	       "             " MKDISK_KERNEL_PATH ", /boot/initrd-1.img, ...\n"
+	       "With --gpt:\n"
+	       "  LBA 0      protective MBR: stage1, one entry of type 0xEE\n"
+	       "  LBA 1-33   primary GPT header and entries\n"
+	       "  LBA %u-%u BIOS boot partition: stage2\n"
+	       "  LBA %u   EFI System Partition: FAT32, the same files\n"
+	       "  last 33    backup GPT entries and header\n"
 	       "\n"
 	       "  -o, --output OUT     the image to write (replaced only when "
 	       "all went well)\n"
@@ -210,7 +246,9 @@ static void print_help(void)
 	       "volume ID, 32 bits,\n"
 	       "                       not 0 (Linux: root=PARTUUID=HEX-01); "
 	       "default: from a\n"
-	       "                       hash of every input and option\n"
+	       "                       hash of every input and option; with "
+	       "--gpt the GUIDs\n"
+	       "                       come from a hash of HEX\n"
 	       "  --hashes             write each kernel and initrd path in "
 	       CONFIG_PATH "\n"
 	       "                       with its SHA-256 (PATH#HASH); the "
@@ -222,6 +260,12 @@ static void print_help(void)
 	       "any other config\n"
 	       "                       and any entry with a file without a "
 	       "hash\n"
+	       "  --gpt                a GPT instead of an MBR partition "
+	       "table\n"
+	       "  --format raw|qcow2   the image file's format; default: "
+	       "qcow2 when OUT ends\n"
+	       "                       in .qcow2 (made by qemu-img from the "
+	       "raw image), else raw\n"
 	       "  -h, --help           this text\n"
 	       "\n"
 	       "The same inputs and options give the same image, byte for "
@@ -236,7 +280,9 @@ static void print_help(void)
 	       "\n"
 	       "Change the files later without mkdisk, e.g.:\n"
 	       "  mcopy -o -i OUT@@1M bzImage ::" MKDISK_KERNEL_PATH "\n"
-	       "  mtype -i OUT@@1M ::" CONFIG_PATH "\n",
+	       "  mtype -i OUT@@1M ::" CONFIG_PATH "\n"
+	       "(a raw image only; for a qcow2 image see the README).\n",
+	       PARTITION_START_LBA, GPT_STAGE2_LBA, PARTITION_START_LBA - 1,
 	       PARTITION_START_LBA, CONFIG_MAX_INITRDS, MKDISK_MIN_SIZE_MIB);
 }
 
@@ -294,7 +340,8 @@ static uint32_t parse_disk_id(const char *arg)
 static void parse_args(int argc, char **argv, struct options *opt)
 {
 	enum { OPT_KERNEL = 256, OPT_INITRD, OPT_CMDLINE, OPT_SIZE,
-	       OPT_DISK_ID, OPT_HASHES, OPT_ENROLL_CONFIG };
+	       OPT_DISK_ID, OPT_HASHES, OPT_ENROLL_CONFIG, OPT_GPT,
+	       OPT_FORMAT };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
@@ -304,9 +351,13 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		{ "disk-id", required_argument, NULL, OPT_DISK_ID },
 		{ "hashes", no_argument, NULL, OPT_HASHES },
 		{ "enroll-config", no_argument, NULL, OPT_ENROLL_CONFIG },
+		{ "gpt", no_argument, NULL, OPT_GPT },
+		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *format = NULL;
+	size_t len;
 	int c;
 
 	memset(opt, 0, sizeof(*opt));
@@ -353,6 +404,19 @@ static void parse_args(int argc, char **argv, struct options *opt)
 			opt->enroll_config = true;
 			opt->hashes = true;
 			break;
+		case OPT_GPT:
+			if (opt->table == IMAGE_GPT)
+				usage_error("--gpt given twice");
+			opt->table = IMAGE_GPT;
+			break;
+		case OPT_FORMAT:
+			if (format)
+				usage_error("--format given twice");
+			format = optarg;
+			if (strcmp(format, "raw") && strcmp(format, "qcow2"))
+				usage_error("--format %s: not raw or qcow2",
+					    format);
+			break;
 		case 'h':
 			print_help();
 			exit(0);
@@ -368,6 +432,11 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		usage_error("no output: give -o OUT");
 	if (!opt->out[0])
 		usage_error("-o: empty file name");
+	len = strlen(opt->out);
+	if (format)
+		opt->qcow2 = !strcmp(format, "qcow2");
+	else
+		opt->qcow2 = len > 6 && !strcmp(opt->out + len - 6, ".qcow2");
 	if (!opt->kernel)
 		usage_error("no kernel: give --kernel BZIMAGE");
 	if (!opt->cmdline)
@@ -558,10 +627,11 @@ static uint64_t plan_need(const struct fat32_plan *plan,
 	return need;
 }
 
-static uint32_t partition_sectors_of(uint64_t size_mib)
+static uint32_t partition_sectors_of(uint64_t size_mib,
+				     enum image_table table)
 {
-	return (uint32_t)(size_mib * (MKDISK_MIB / MKDISK_SECTOR_SIZE) -
-			  PARTITION_START_LBA);
+	return image_partition_sectors(table, size_mib *
+				       (MKDISK_MIB / MKDISK_SECTOR_SIZE));
 }
 
 /* "12.3 MiB", rounded up to the tenth. */
@@ -588,7 +658,8 @@ static uint64_t choose_size(const struct options *opt, const char *out,
 	if (size_mib) {
 		char need[32], have[32];
 
-		if (!image_plan_fat32(partition_sectors_of(size_mib), plan))
+		if (!image_plan_fat32(partition_sectors_of(size_mib,
+							   opt->table), plan))
 			mkdisk_die("%s: --size %llu MiB is too small for "
 				   "FAT32", out, (unsigned long long)size_mib);
 		if (plan_need(plan, inputs, count) > plan_capacity(plan))
@@ -613,7 +684,8 @@ static uint64_t choose_size(const struct options *opt, const char *out,
 		if (size_mib > MKDISK_MAX_SIZE_MIB)
 			mkdisk_die("%s: the files do not fit in the largest "
 				   "MBR disk (2 TiB)", out);
-		if (image_plan_fat32(partition_sectors_of(size_mib), plan) &&
+		if (image_plan_fat32(partition_sectors_of(size_mib,
+							  opt->table), plan) &&
 		    plan_need(plan, inputs, count) <= plan_capacity(plan))
 			return size_mib;
 	}
@@ -758,7 +830,10 @@ static void sha256_input(struct input *in)
  * changes them too: the built-in stage1 and stage2 (as they go onto the
  * image: with an enrolled hash, if any), the size, the epoch,
  * and each file with its FAT path (the kernel, the initrds in order, the
- * EFI loader, and the config, which holds the command line). Each piece is
+ * EFI loader, and the config, which holds the command line), and the
+ * table when it is GPT. With --disk-id, the GPT's GUIDs come from a hash
+ * of it alone, so that the same --disk-id gives the same PARTUUIDs. Each
+ * piece is
  * preceded by its length, so no two lists of pieces hash alike by moving
  * bytes from one piece to the next. Host paths are left out: the same
  * files elsewhere give the same image.
@@ -774,14 +849,19 @@ static void choose_ids(const struct options *opt, uint64_t size_mib,
 	const uint8_t *stage2 = image_stage2(&stage2_size);
 	unsigned i;
 
-	if (opt->disk_id) {
-		ids->disk_signature = opt->disk_id;
-		ids->volume_id = opt->disk_id;
-		return;
-	}
 	image_hash_init(&hash);
 	image_hash_u64(&hash, sizeof(tag));
 	image_hash_bytes(&hash, tag, sizeof(tag));
+	if (opt->disk_id) {
+		ids->disk_signature = opt->disk_id;
+		ids->volume_id = opt->disk_id;
+		image_hash_u64(&hash, opt->disk_id);
+		image_hash_guids(&hash, ids);
+		return;
+	}
+	/* Only GPT images hash their layout: MBR images stay as they were. */
+	if (opt->table == IMAGE_GPT)
+		image_hash_bytes(&hash, "gpt", 3);
 	image_hash_u64(&hash, stage1_size);
 	image_hash_bytes(&hash, embed_stage1_start, stage1_size);
 	image_hash_u64(&hash, stage2_size);
@@ -804,24 +884,25 @@ static void choose_ids(const struct options *opt, uint64_t size_mib,
 	image_hash_ids(&hash, ids);
 }
 
-/* Make OUT.tmp.XXXXXX beside OUT; a signal from here on removes it. */
-static int create_temp(const char *out, const struct input *inputs,
-		       unsigned count)
+/*
+ * Make OUT<suffix>XXXXXX beside OUT, its name in path; *exists is set with
+ * it, so a signal from here on removes it.
+ */
+static int make_temp(const char *out, const char *suffix, char *path,
+		     volatile sig_atomic_t *exists)
 {
 	sigset_t old;
-	struct stat st;
 	mode_t mask;
 	int fd, n;
-	unsigned i;
 
-	n = snprintf(temp_path, sizeof(temp_path), "%s.tmp.XXXXXX", out);
-	if (n < 0 || (size_t)n >= sizeof(temp_path))
+	n = snprintf(path, PATH_MAX, "%s%sXXXXXX", out, suffix);
+	if (n < 0 || n >= PATH_MAX)
 		mkdisk_die("%s: path too long", out);
 
 	signals_block(&old);
-	fd = mkostemp(temp_path, O_CLOEXEC);
+	fd = mkostemp(path, O_CLOEXEC);
 	if (fd >= 0)
-		temp_exists = 1;
+		*exists = 1;
 	signals_restore(&old);
 	if (fd < 0)
 		mkdisk_die("%s: cannot create a temporary file beside it: %s",
@@ -831,7 +912,19 @@ static int create_temp(const char *out, const struct input *inputs,
 	mask = umask(0);
 	umask(mask);
 	if (fchmod(fd, 0666 & ~mask) < 0)
-		mkdisk_die("%s: chmod: %s", temp_path, strerror(errno));
+		mkdisk_die("%s: chmod: %s", path, strerror(errno));
+	return fd;
+}
+
+/* Make OUT.tmp.XXXXXX beside OUT, for the raw image. */
+static int create_temp(const char *out, const struct input *inputs,
+		       unsigned count)
+{
+	struct stat st;
+	int fd;
+	unsigned i;
+
+	fd = make_temp(out, ".tmp.", temp_path, &temp_exists);
 
 	/* O_EXCL made it new, so it cannot be an input; make sure anyway. */
 	if (fstat(fd, &st) < 0)
@@ -846,20 +939,38 @@ static int create_temp(const char *out, const struct input *inputs,
 }
 
 /* Put the image in place of OUT; from then on it is no longer ours. */
-static void rename_temp(const char *out)
+static void rename_temp(const char *out, const char *path,
+			volatile sig_atomic_t *exists)
 {
 	sigset_t old;
 	int err = 0;
 
 	signals_block(&old);
-	if (rename(temp_path, out) < 0)
+	if (rename(path, out) < 0)
 		err = errno;
 	else
-		temp_exists = 0;
+		*exists = 0;
 	signals_restore(&old);
 	if (err)
-		mkdisk_die("%s: cannot rename %s to it: %s", out, temp_path,
+		mkdisk_die("%s: cannot rename %s to it: %s", out, path,
 			   strerror(err));
+}
+
+/*
+ * The finished raw image into OUT.qcow2.XXXXXX by qemu-img, made durable;
+ * then the raw one is removed. Any failure removes both.
+ */
+static void convert_qcow2(const char *out)
+{
+	int fd = make_temp(out, ".qcow2.", qcow2_path, &qcow2_exists);
+
+	close(fd);
+	mtools_convert_qcow2(temp_path, qcow2_path);
+	fd = open(qcow2_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0)
+		mkdisk_die("%s: fsync: %s", qcow2_path, strerror(errno));
+	close(fd);
+	remove_temp_raw();
 }
 
 /* Make the rename itself durable. */
@@ -878,11 +989,54 @@ static void sync_directory_of(const char *path)
 	free(copy);
 }
 
+/* "40-2047" */
+static const char *lba_range(char *buf, size_t size, uint64_t first,
+			     uint64_t last)
+{
+	snprintf(buf, size, "%llu-%llu", (unsigned long long)first,
+		 (unsigned long long)last);
+	return buf;
+}
+
+/* The GPT lines of the summary. */
+static void print_gpt_layout(uint64_t disk_sectors,
+			     const struct fat32_plan *plan,
+			     const struct image_ids *ids)
+{
+	uint32_t stage2_sectors = image_stage2_sectors();
+	char disk[GPT_GUID_TEXT], esp[GPT_GUID_TEXT], range[48];
+
+	gpt_guid_format(&ids->disk_guid, disk);
+	gpt_guid_format(&ids->esp_guid, esp);
+	printf("  LBA 0          protective MBR: stage1, one entry of type "
+	       "0x%02x\n", MBR_TYPE_GPT_PROTECTIVE);
+	printf("  LBA %-10s primary GPT, disk GUID %s\n",
+	       lba_range(range, sizeof(range), GPT_PRIMARY_LBA,
+			 GPT_PRIMARY_LBA + GPT_ENTRIES_SECTORS), disk);
+	printf("  LBA %-10s partition 1: BIOS boot, stage2 in %u sectors\n",
+	       lba_range(range, sizeof(range), GPT_STAGE2_LBA,
+			 PARTITION_START_LBA - 1), stage2_sectors);
+	printf("  LBA %-10u partition 2: FAT32, EFI System, %u sectors, %u "
+	       "clusters of %u bytes\n", PARTITION_START_LBA,
+	       plan->partition_sectors, plan->clusters,
+	       plan->sectors_per_cluster * MKDISK_SECTOR_SIZE);
+	printf("  LBA %-10s backup GPT\n",
+	       lba_range(range, sizeof(range),
+			 disk_sectors - 1 - GPT_ENTRIES_SECTORS,
+			 disk_sectors - 1));
+	/* As blkid and /dev/disk/by-partuuid/ write it. */
+	for (char *p = esp; *p; p++)
+		if (*p >= 'A' && *p <= 'F')
+			*p = (char)(*p - 'A' + 'a');
+	printf("  EFI System Partition: PARTUUID %s\n", esp);
+}
+
 static void print_summary(const char *out, uint64_t size_mib,
+			  const struct options *opt,
 			  const struct fat32_plan *plan,
 			  const struct input *inputs, unsigned count,
-			  const char *cmdline, const struct image_ids *ids,
-			  uint64_t epoch, const uint8_t *enrolled)
+			  const struct image_ids *ids, uint64_t epoch,
+			  const uint8_t *enrolled)
 {
 	char hex[SHA256_HEX_LEN + 1];
 	time_t when = (time_t)epoch;
@@ -891,14 +1045,21 @@ static void print_summary(const char *out, uint64_t size_mib,
 	uint32_t stage2_sectors = image_stage2_sectors();
 	unsigned i;
 
-	printf("mkdisk: %s: %llu MiB\n", out, (unsigned long long)size_mib);
-	printf("  LBA 0          MBR: stage1, partition table\n");
-	printf("  LBA %u-%-8u stage2, %u sectors\n", STAGE2_LBA,
-	       STAGE2_LBA + stage2_sectors - 1, stage2_sectors);
-	printf("  LBA %-10u partition 1: FAT32, type 0x%02x, active, "
-	       "%u sectors, %u clusters of %u bytes\n", PARTITION_START_LBA,
-	       MBR_TYPE_EFI_SYSTEM, plan->partition_sectors, plan->clusters,
-	       plan->sectors_per_cluster * MKDISK_SECTOR_SIZE);
+	printf("mkdisk: %s: %llu MiB%s\n", out, (unsigned long long)size_mib,
+	       opt->qcow2 ? ", qcow2" : "");
+	if (opt->table == IMAGE_GPT) {
+		print_gpt_layout(size_mib * (MKDISK_MIB / MKDISK_SECTOR_SIZE),
+				 plan, ids);
+	} else {
+		printf("  LBA 0          MBR: stage1, partition table\n");
+		printf("  LBA %u-%-8u stage2, %u sectors\n", STAGE2_LBA,
+		       STAGE2_LBA + stage2_sectors - 1, stage2_sectors);
+		printf("  LBA %-10u partition 1: FAT32, type 0x%02x, active, "
+		       "%u sectors, %u clusters of %u bytes\n",
+		       PARTITION_START_LBA, MBR_TYPE_EFI_SYSTEM,
+		       plan->partition_sectors, plan->clusters,
+		       plan->sectors_per_cluster * MKDISK_SECTOR_SIZE);
+	}
 	for (i = 0; i < count; i++)
 		printf("    %-22s %10llu bytes%s%s\n", inputs[i].fat_path,
 		       (unsigned long long)inputs[i].size_bytes,
@@ -913,14 +1074,18 @@ static void print_summary(const char *out, uint64_t size_mib,
 		printf("  sha256 %s  %s, enrolled in stage2 and "
 		       "BOOTX64.EFI\n", hex, CONFIG_PATH);
 	}
-	printf("  cmdline: %s\n", cmdline);
+	printf("  cmdline: %s\n", opt->cmdline);
 	if (!gmtime_r(&when, &tm) ||
 	    !strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC", &tm))
 		snprintf(date, sizeof(date), "%llu", (unsigned long long)epoch);
-	printf("  disk signature %08x (PARTUUID %08x-01), volume ID "
-	       "%04X-%04X, dated %s\n", ids->disk_signature,
-	       ids->disk_signature, ids->volume_id >> 16,
-	       ids->volume_id & 0xffff, date);
+	if (opt->table == IMAGE_GPT)
+		printf("  volume ID %04X-%04X, dated %s\n",
+		       ids->volume_id >> 16, ids->volume_id & 0xffff, date);
+	else
+		printf("  disk signature %08x (PARTUUID %08x-01), volume ID "
+		       "%04X-%04X, dated %s\n", ids->disk_signature,
+		       ids->disk_signature, ids->volume_id >> 16,
+		       ids->volume_id & 0xffff, date);
 }
 
 /* Make sure fds 0-2 are open, so no file we open takes their place. */
@@ -1009,8 +1174,8 @@ int main(int argc, char **argv)
 	if (ftruncate(fd, (off_t)(disk_sectors * MKDISK_SECTOR_SIZE)) < 0)
 		mkdisk_die("%s: %s", temp_path, strerror(errno));
 
-	/* 6. MBR and stage2. */
-	image_write_boot(fd, temp_path, disk_sectors, ids.disk_signature);
+	/* 6. The partition table with stage1 in LBA 0, and stage2. */
+	image_write_boot(fd, temp_path, disk_sectors, opt.table, &ids);
 
 	/*
 	 * 7. The FAT32 partition, its directories and files, through mtools,
@@ -1039,19 +1204,27 @@ int main(int argc, char **argv)
 		fat_paths[i] = inputs[i].fat_path;
 		sizes[i] = inputs[i].size_bytes;
 	}
-	image_check_fat(fd, temp_path, disk_sectors, fat_paths, sizes, count,
-			&actual);
+	image_check_table(fd, temp_path, disk_sectors, opt.table, &ids);
+	image_check_fat(fd, temp_path,
+			image_partition_sectors(opt.table, disk_sectors),
+			fat_paths, sizes, count, &actual);
 
-	/* 9. On disk, then in place of OUT. */
+	/* 9. On disk, then in place of OUT (raw). */
 	if (fsync(fd) < 0)
 		mkdisk_die("%s: fsync: %s", temp_path, strerror(errno));
 	if (close(fd) < 0)
 		mkdisk_die("%s: close: %s", temp_path, strerror(errno));
-	rename_temp(opt.out);
+	if (opt.qcow2) {
+		/* 10. qcow2: converted by qemu-img, in place of OUT. */
+		convert_qcow2(opt.out);
+		rename_temp(opt.out, qcow2_path, &qcow2_exists);
+	} else {
+		rename_temp(opt.out, temp_path, &temp_exists);
+	}
 	sync_directory_of(opt.out);
 
-	print_summary(opt.out, size_mib, &actual, inputs, count, opt.cmdline,
-		      &ids, epoch, opt.enroll_config ? config_sha256 : NULL);
+	print_summary(opt.out, size_mib, &opt, &actual, inputs, count, &ids,
+		      epoch, opt.enroll_config ? config_sha256 : NULL);
 	free(config);
 	free(fat_paths);
 	free(sizes);

@@ -7,10 +7,12 @@
  *   main.c    options, checks of every input, the temporary output file,
  *             the order of the steps, the summary
  *   image.c   the MBR (stage1, stage1_info, partition table), stage2 in the
- *             gap before the partition, the FAT32 plan and its read-back,
- *             the hash of the inputs that names the disk and the volume,
- *             the loaders' enrolled-config slots (--enroll-config)
- *   mtools.c  mformat, mmd and mcopy, run without a shell
+ *             gap before the partition, or the protective MBR, the GPT and
+ *             stage2 in the BIOS boot partition; the FAT32 plan, the
+ *             read-back, the hash of the inputs that names the disk, the
+ *             partitions and the volume, the loaders' enrolled-config
+ *             slots (--enroll-config)
+ *   mtools.c  mformat, mmd and mcopy, and qemu-img, run without a shell
  *   embed.S   stage1.bin, stage2.bin and BOOTX64.EFI, built in
  *   inspect*.c `mkdisk inspect FILE`: what a file is, its setup header, and
  *             where the loaders would put it
@@ -24,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gpt.h"
 #include "sha256.h"
 
 /* The loaders, from mkdisk/embed.S: each blob is [start, end). */
@@ -74,10 +77,19 @@ struct fat32_plan {
 #define MKDISK_DEFAULT_EPOCH	315532800ULL
 #define MKDISK_MAX_EPOCH	4354819198ULL
 
-/* The two identifiers in an image (0 in neither). */
+/* The partition table an image gets (--gpt). */
+enum image_table {
+	IMAGE_MBR,
+	IMAGE_GPT,
+};
+
+/* The identifiers in an image (0 in none). */
 struct image_ids {
 	uint32_t disk_signature;	/* MBR, 0x1b8; PARTUUID SSSSSSSS-01 */
 	uint32_t volume_id;		/* FAT32 boot sector, mformat -N */
+	struct gpt_guid disk_guid;	/* GPT header */
+	struct gpt_guid esp_guid;	/* the ESP's PARTUUID, in stage2_info */
+	struct gpt_guid bios_boot_guid;	/* the BIOS boot partition's */
 };
 
 /* A running hash (FNV-1a, 64 bits) of everything that makes an image. */
@@ -133,16 +145,35 @@ void image_hash_init(struct image_hash *hash);
 void image_hash_bytes(struct image_hash *hash, const void *data, size_t len);
 /* A number, as 8 bytes little-endian: a length or an option's value. */
 void image_hash_u64(struct image_hash *hash, uint64_t value);
-/* The disk signature and the volume ID from the hash so far. */
+/* Every identifier from the hash so far. */
 void image_hash_ids(const struct image_hash *hash, struct image_ids *ids);
+/* Only the GPT's GUIDs (with --disk-id, from a hash of it). */
+void image_hash_guids(const struct image_hash *hash, struct image_ids *ids);
 
 /*
- * Write the MBR (stage1 with stage1_info, disk_signature, one active EFI
- * System partition from PARTITION_START_LBA to the end) and stage2 into
- * the image open as fd, disk_sectors long.
+ * Sectors of the EFI System Partition from PARTITION_START_LBA: to the
+ * end of the disk on MBR, to the backup GPT on GPT.
+ */
+uint32_t image_partition_sectors(enum image_table table,
+				 uint64_t disk_sectors);
+
+/*
+ * Write the boot sectors into the image open as fd, disk_sectors long.
+ * IMAGE_MBR: the MBR (stage1 with stage1_info, the disk signature, one
+ * active EFI System partition from PARTITION_START_LBA to the end) and
+ * stage2 from STAGE2_LBA. IMAGE_GPT: the protective MBR with stage1, both
+ * GPTs (BIOS boot partition, ESP), and stage2 from GPT_STAGE2_LBA with
+ * the ESP's GUID in its stage2_info.
  */
 void image_write_boot(int fd, const char *path, uint64_t disk_sectors,
-		      uint32_t disk_signature);
+		      enum image_table table, const struct image_ids *ids);
+
+/*
+ * Read the partition table back as stage2 does (GPT: both headers, and
+ * the ESP by its GUID); the partition must be where the FAT32 goes.
+ */
+void image_check_table(int fd, const char *path, uint64_t disk_sectors,
+		       enum image_table table, const struct image_ids *ids);
 
 /*
  * Read the new file system back through common/fat.c: it must be FAT32
@@ -150,7 +181,7 @@ void image_write_boot(int fd, const char *path, uint64_t disk_sectors,
  * count files in fat_paths with the size in sizes. *actual gets the
  * geometry mformat chose.
  */
-void image_check_fat(int fd, const char *path, uint64_t disk_sectors,
+void image_check_fat(int fd, const char *path, uint32_t partition_sectors,
 		     const char *const *fat_paths, const uint64_t *sizes,
 		     unsigned count, struct fat32_plan *actual);
 
@@ -180,5 +211,7 @@ void mtools_copy_file(const char *image, const char *host_path,
 /* Copy bytes from memory into the partition as a new file. */
 void mtools_copy_data(const char *image, const void *data, size_t size,
 		      const char *fat_path);
+/* `qemu-img convert` the finished raw image into a new qcow2 file. */
+void mtools_convert_qcow2(const char *raw, const char *qcow2);
 
 #endif /* MKDISK_MKDISK_H */

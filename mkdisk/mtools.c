@@ -9,8 +9,10 @@
  * stderr go into one pipe; when it fails, what it said becomes a single
  * mkdisk error line. mtools_init_environment() sets what the tools inherit:
  * MTOOLS_SKIP_CHECK=1, since mtools would otherwise refuse a partition
- * whose geometry it finds odd, and the clock (below). mcopy reads from stdin when the source is "-": that is how
- * the embedded EFI loader and the config go in, from a temporary file.
+ * whose geometry it finds odd, and the clock (below). mcopy reads from
+ * stdin when the source is "-": that is how the embedded EFI loader and
+ * the config go in, from a temporary file. The same runner starts
+ * qemu-img for `--format qcow2`.
  *
  * Reproducible images: mformat would pick a random volume serial, so it
  * gets one (-N). Every directory entry mformat, mmd and mcopy write (the
@@ -99,7 +101,8 @@ static void output_to_line(const char *out, size_t len, char *line,
  * /dev/null); die with its output when it fails. image names the file in
  * the message.
  */
-static void mtools_run(const char *image, char *const argv[], int stdin_fd)
+static void mtools_run_tool(const char *image, char *const argv[],
+			    int stdin_fd, const char *package)
 {
 	posix_spawn_file_actions_t actions;
 	char out[MTOOLS_MESSAGE_MAX], line[MTOOLS_MESSAGE_MAX];
@@ -126,7 +129,7 @@ static void mtools_run(const char *image, char *const argv[], int stdin_fd)
 		close(pipe_fds[0]);
 		if (err == ENOENT)
 			mkdisk_die("%s: not found: install the Debian package "
-				   "mtools (or run `make deps`)", argv[0]);
+				   "%s (or run `make deps`)", argv[0], package);
 		mkdisk_die("%s: cannot run: %s", argv[0], strerror(err));
 	}
 	mkdisk_set_child(pid);
@@ -166,6 +169,11 @@ static void mtools_run(const char *image, char *const argv[], int stdin_fd)
 			   WTERMSIG(status));
 	mkdisk_die("%s: %s failed with exit status %d", image, argv[0],
 		   WEXITSTATUS(status));
+}
+
+static void mtools_run(const char *image, char *const argv[], int stdin_fd)
+{
+	mtools_run_tool(image, argv, stdin_fd, "mtools");
 }
 
 void mtools_init_environment(uint64_t epoch)
@@ -273,4 +281,22 @@ void mtools_copy_data(const char *image, const void *data, size_t size,
 			   strerror(errno));
 	mtools_run(image, argv, fileno(tmp));
 	fclose(tmp);
+}
+
+/*
+ * qemu-img writes the qcow2 file itself (created new: the caller made
+ * sure no file is at that path but its own empty temporary one). The
+ * conversion copies only the clusters that hold data, so a mostly empty
+ * FAT32 becomes a small file.
+ */
+void mtools_convert_qcow2(const char *raw, const char *qcow2)
+{
+	char *argv[] = {
+		"qemu-img", "convert",
+		"-q",			/* no progress output */
+		"-f", "raw", "-O", "qcow2",
+		(char *)raw, (char *)qcow2, NULL
+	};
+
+	mtools_run_tool(qcow2, argv, -1, "qemu-utils");
 }
