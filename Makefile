@@ -47,7 +47,8 @@ DEPFLAGS = -MMD -MP
 # Debian packages behind each tool: a missing tool stops the build with one
 # line naming the package (`make deps` installs them all).
 DEB_PACKAGES := build-essential gcc-multilib nasm gnu-efi mtools dosfstools \
-	fdisk qemu-system-x86 ovmf busybox-static cpio xz-utils zstd \
+	fdisk gdisk qemu-system-x86 qemu-utils ovmf busybox-static cpio \
+	xz-utils zstd \
 	clang lld libclang-rt-14-dev gdb python3
 need = $(if $(shell command -v $(1) 2>/dev/null),,$(error $(1) not found: \
 	install the Debian package $(2) (or run `make deps`)))
@@ -68,14 +69,22 @@ include tests/tests.mk
 
 # The default disk image: the given KERNEL/INITRD/CMDLINE, or a Debian
 # kernel and the project's busybox initramfs (tests/qemu/default-image.sh).
+# MKDISK_FLAGS go to mkdisk as they are (e.g. --gpt). disk.qcow2: the
+# same, as a qcow2 file (mkdisk --format qcow2).
 KERNEL ?=
 INITRD ?=
 CMDLINE ?= console=tty0 console=ttyS0,115200
+MKDISK_FLAGS ?=
 DISK ?= disk.img
-.PHONY: disk.img
+.PHONY: disk.img disk.qcow2
 disk.img: $(BUILD)/mkdisk
 	$(Q)KERNEL="$(KERNEL)" INITRD="$(INITRD)" CMDLINE="$(CMDLINE)" \
-		BUILD="$(BUILD)" bash tests/qemu/default-image.sh "$(DISK)"
+		MKDISK_FLAGS="$(MKDISK_FLAGS)" BUILD="$(BUILD)" \
+		bash tests/qemu/default-image.sh "$(DISK)"
+disk.qcow2: $(BUILD)/mkdisk
+	$(Q)KERNEL="$(KERNEL)" INITRD="$(INITRD)" CMDLINE="$(CMDLINE)" \
+		MKDISK_FLAGS="$(MKDISK_FLAGS)" BUILD="$(BUILD)" \
+		bash tests/qemu/default-image.sh disk.qcow2
 
 QEMU ?= qemu-system-x86_64
 run: disk.img

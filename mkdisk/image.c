@@ -74,8 +74,8 @@
 
 /* GPT: the backup's entry array and header take the last 33 LBAs. */
 #define GPT_BACKUP_SECTORS	(GPT_ENTRIES_SECTORS + 1)
-/* Partitions start and end on 4 KiB boundaries. */
-#define GPT_ALIGN_SECTORS	8
+/* The ESP ends on a 1 MiB boundary, as it starts on one. */
+#define PARTITION_ALIGN_SECTORS	2048
 /* UEFI 5.2.3: the protective MBR's entry starts CHS 0/0/2, LBA 1. */
 #define GPT_PROTECTIVE_CHS_FIRST	{ 0x00, 0x02, 0x00 }
 
@@ -386,19 +386,20 @@ static void write_at(int fd, const char *path, const void *buf, size_t len,
 	}
 }
 
-uint32_t image_partition_sectors(enum image_table table,
-				 uint64_t disk_sectors)
+uint32_t image_partition_sectors(uint64_t disk_sectors)
 {
 	uint64_t sectors = disk_sectors - PARTITION_START_LBA;
 
-	if (table == IMAGE_MBR)
-		return (uint32_t)sectors;
 	/*
-	 * Up to the backup GPT, in whole 4 KiB blocks: sgdisk -v cautions
-	 * about a partition that does not end on an 8-sector boundary.
+	 * Both layouts leave the last 33 LBAs to a backup GPT, the MBR one
+	 * too: sgdisk -v reads an MBR disk as the GPT it would become and
+	 * reports a partition over the backup's place as a problem. And in
+	 * whole MiB: sgdisk -v cautions about a partition that does not end
+	 * on the boundary its start has. So the last MiB of the disk stays
+	 * free, and the ESP, with the FAT32 in it, is the same on both.
 	 */
 	sectors -= GPT_BACKUP_SECTORS;
-	return (uint32_t)(sectors & ~(uint64_t)(GPT_ALIGN_SECTORS - 1));
+	return (uint32_t)(sectors & ~(uint64_t)(PARTITION_ALIGN_SECTORS - 1));
 }
 
 /* stage1 in LBA 0, with stage1_info saying where stage2 is. */
@@ -418,7 +419,7 @@ static void write_mbr(int fd, const char *path, uint64_t disk_sectors,
 {
 	struct mbr mbr;
 	struct mbr_partition part;
-	uint32_t last_lba = (uint32_t)(disk_sectors - 1);
+	uint32_t sectors = image_partition_sectors(disk_sectors);
 	const uint8_t *stage2;
 	size_t stage2_size;
 
@@ -429,9 +430,9 @@ static void write_mbr(int fd, const char *path, uint64_t disk_sectors,
 	part.status = MBR_STATUS_ACTIVE;
 	part.type = MBR_TYPE_EFI_SYSTEM;
 	part.lba_first = PARTITION_START_LBA;
-	part.sectors = image_partition_sectors(IMAGE_MBR, disk_sectors);
+	part.sectors = sectors;
 	chs_encode(PARTITION_START_LBA, part.chs_first);
-	chs_encode(last_lba, part.chs_last);
+	chs_encode(PARTITION_START_LBA + sectors - 1, part.chs_last);
 	mbr.part[0] = part;
 
 	write_at(fd, path, &mbr, sizeof(mbr), 0);
@@ -503,7 +504,7 @@ static void write_gpt(int fd, const char *path, uint64_t disk_sectors,
 	entries[1].unique = ids->esp_guid;
 	entries[1].first_lba = PARTITION_START_LBA;
 	entries[1].last_lba = PARTITION_START_LBA - 1 +
-			      image_partition_sectors(IMAGE_GPT, disk_sectors);
+			      image_partition_sectors(disk_sectors);
 	gpt_name(&entries[1], "EFI System Partition");
 
 	memset(&h, 0, sizeof(h));
@@ -648,7 +649,7 @@ void image_check_table(int fd, const char *path, uint64_t disk_sectors,
 		sectors = e.last_lba - e.first_lba + 1;
 	}
 	if (first != PARTITION_START_LBA ||
-	    sectors != image_partition_sectors(table, disk_sectors))
+	    sectors != image_partition_sectors(disk_sectors))
 		mkdisk_die("%s: the partition table reads back as LBA %llu, "
 			   "%llu sectors, not where the FAT32 was written",
 			   path, (unsigned long long)first,

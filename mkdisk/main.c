@@ -627,10 +627,9 @@ static uint64_t plan_need(const struct fat32_plan *plan,
 	return need;
 }
 
-static uint32_t partition_sectors_of(uint64_t size_mib,
-				     enum image_table table)
+static uint32_t partition_sectors_of(uint64_t size_mib)
 {
-	return image_partition_sectors(table, size_mib *
+	return image_partition_sectors(size_mib *
 				       (MKDISK_MIB / MKDISK_SECTOR_SIZE));
 }
 
@@ -658,8 +657,7 @@ static uint64_t choose_size(const struct options *opt, const char *out,
 	if (size_mib) {
 		char need[32], have[32];
 
-		if (!image_plan_fat32(partition_sectors_of(size_mib,
-							   opt->table), plan))
+		if (!image_plan_fat32(partition_sectors_of(size_mib), plan))
 			mkdisk_die("%s: --size %llu MiB is too small for "
 				   "FAT32", out, (unsigned long long)size_mib);
 		if (plan_need(plan, inputs, count) > plan_capacity(plan))
@@ -684,8 +682,7 @@ static uint64_t choose_size(const struct options *opt, const char *out,
 		if (size_mib > MKDISK_MAX_SIZE_MIB)
 			mkdisk_die("%s: the files do not fit in the largest "
 				   "MBR disk (2 TiB)", out);
-		if (image_plan_fat32(partition_sectors_of(size_mib,
-							  opt->table), plan) &&
+		if (image_plan_fat32(partition_sectors_of(size_mib), plan) &&
 		    plan_need(plan, inputs, count) <= plan_capacity(plan))
 			return size_mib;
 	}
@@ -1206,7 +1203,7 @@ int main(int argc, char **argv)
 	}
 	image_check_table(fd, temp_path, disk_sectors, opt.table, &ids);
 	image_check_fat(fd, temp_path,
-			image_partition_sectors(opt.table, disk_sectors),
+			image_partition_sectors(disk_sectors),
 			fat_paths, sizes, count, &actual);
 
 	/* 9. On disk, then in place of OUT (raw). */

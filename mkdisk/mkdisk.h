@@ -151,16 +151,16 @@ void image_hash_ids(const struct image_hash *hash, struct image_ids *ids);
 void image_hash_guids(const struct image_hash *hash, struct image_ids *ids);
 
 /*
- * Sectors of the EFI System Partition from PARTITION_START_LBA: to the
- * end of the disk on MBR, to the backup GPT on GPT.
+ * Sectors of the EFI System Partition from PARTITION_START_LBA, on either
+ * layout: up to the place of a backup GPT (the last 33 LBAs), in whole
+ * MiB: the disk's last MiB stays free.
  */
-uint32_t image_partition_sectors(enum image_table table,
-				 uint64_t disk_sectors);
+uint32_t image_partition_sectors(uint64_t disk_sectors);
 
 /*
  * Write the boot sectors into the image open as fd, disk_sectors long.
  * IMAGE_MBR: the MBR (stage1 with stage1_info, the disk signature, one
- * active EFI System partition from PARTITION_START_LBA to the end) and
+ * active EFI System partition from PARTITION_START_LBA) and
  * stage2 from STAGE2_LBA. IMAGE_GPT: the protective MBR with stage1, both
  * GPTs (BIOS boot partition, ESP), and stage2 from GPT_STAGE2_LBA with
  * the ESP's GUID in its stage2_info.

@@ -10,7 +10,9 @@
 #            architecture), which boots to a shell on ttyS0 and tty1
 #   CMDLINE  the kernel command line (default console=tty0 console=ttyS0,115200)
 #   BUILD    the build directory (default build), which holds build/mkdisk
-# then runs build/mkdisk -o OUT and says what it built and how to boot it.
+#   MKDISK_FLAGS  more mkdisk options, split at blanks (e.g. --gpt)
+# then runs build/mkdisk -o OUT and says what it built and how to boot it;
+# OUT ending in .qcow2 makes a qcow2 image (mkdisk's default for it).
 # The same kernel and busybox give the same OUT, byte for byte: the
 # initramfs and mkdisk are both reproducible, and both date their files
 # SOURCE_DATE_EPOCH (from the environment; 1980-01-01 when unset).
@@ -25,6 +27,7 @@ shown=$1
 kernel=${KERNEL:-}
 initrds=${INITRD:-}
 cmdline=${CMDLINE:-console=tty0 console=ttyS0,115200}
+read -r -a mkdisk_flags <<<"${MKDISK_FLAGS:-}"
 
 # Paths as the caller gave them, then work from the repository root.
 abs() {
@@ -81,7 +84,23 @@ else
 fi
 
 "$mkdisk" -o "$out" --kernel "$kernel" "${initrd_args[@]}" \
-    --cmdline "$cmdline" || exit 1
+    --cmdline "$cmdline" "${mkdisk_flags[@]}" || exit 1
+
+case $out in
+*.qcow2)
+    cat <<MSG
+$shown: bzboot disk image, qcow2 ($(du -h "$out" | cut -f1))
+  kernel   $kernel (from $kernel_from)
+  initrd   $initrds
+  cmdline  $cmdline
+Boot it with SeaBIOS (the serial console on this terminal, Ctrl-A X quits):
+  qemu-system-x86_64 -m 512 -drive file=$shown,format=qcow2 -serial mon:stdio -no-reboot
+add -snapshot to keep the image as it is; with UEFI, add -bios $OVMF_BIOS
+mtools cannot read qcow2: to change files, convert to raw and back (README)
+MSG
+    exit 0
+    ;;
+esac
 
 cat <<MSG
 $shown: bzboot disk image ($(du -h "$out" | cut -f1))
