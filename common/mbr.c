@@ -60,7 +60,7 @@ const char *mbr_strerror(enum mbr_error err)
 	case MBR_ERR_NO_SIGNATURE:
 		return "no partition table (no 0xAA55 at the end of the MBR)";
 	case MBR_ERR_GPT:
-		return "a GPT disk (protective MBR); only MBR tables are read";
+		return "a GPT disk (protective MBR): read its GPT instead";
 	case MBR_ERR_NO_PARTITION:
 		return "no FAT or EFI System partition in the MBR";
 	case MBR_ERR_BAD_PARTITION:

@@ -400,11 +400,58 @@ static const char *ata_check(struct loader *ld, char *why, size_t size)
 	return err;
 }
 
+/*
+ * With trace on: the boot partition as the firmware's device path names
+ * it, in the UEFI text form, HD(2,GPT,<unique GUID>,0x800,0x1f000) or
+ * HD(1,MBR,0x<disk signature>,0x800,0x1f000). The loader takes its
+ * partition from there, whatever table the disk has.
+ */
+static void ata_trace_partition(struct loader *ld)
+{
+	EFI_LOADED_IMAGE *image;
+	EFI_DEVICE_PATH *dp;
+	HARDDRIVE_DEVICE_PATH hd;
+	char sig[GPT_GUID_TEXT];
+
+	if (!ld->trace ||
+	    EFI_ERROR(BS->HandleProtocol(ld->image, &LoadedImageProtocol,
+					 (void **)&image)) ||
+	    EFI_ERROR(BS->HandleProtocol(image->DeviceHandle,
+					 &DevicePathProtocol, (void **)&dp)))
+		return;
+	for (; !IsDevicePathEnd(dp); dp = NextDevicePathNode(dp)) {
+		if (DevicePathType(dp) != MEDIA_DEVICE_PATH ||
+		    DevicePathSubType(dp) != MEDIA_HARDDRIVE_DP)
+			continue;
+		/* Device path nodes need not be aligned. */
+		BS->CopyMem(&hd, dp, sizeof(hd));
+		if (hd.SignatureType == SIGNATURE_TYPE_GUID) {
+			struct gpt_guid g;
+
+			BS->CopyMem(&g, hd.Signature, sizeof(g));
+			gpt_guid_format(&g, sig);
+		} else {
+			uint32_t mbr_sig;
+
+			BS->CopyMem(&mbr_sig, hd.Signature, sizeof(mbr_sig));
+			fmt_snprintf(sig, sizeof(sig), "0x%08x", mbr_sig);
+		}
+		console_trace(ld, "trace: boot partition HD(%u,%s,%s,0x%llx,"
+			      "0x%llx)\n", hd.PartitionNumber,
+			      hd.SignatureType == SIGNATURE_TYPE_GUID ? "GPT" :
+			      "MBR", sig, (unsigned long long)hd.PartitionStart,
+			      (unsigned long long)hd.PartitionSize);
+		return;
+	}
+	console_trace(ld, "trace: boot partition none (no HD() node)\n");
+}
+
 void ata_open_boot_disk(struct loader *ld)
 {
 	static char why[128];
 	const char *err = "config says disk firmware";
 
+	ata_trace_partition(ld);
 	ld->dma = (struct ata_boot_disk){ 0 };
 	if (!ld->cfg.disk_firmware && !ld->fat_ok)
 		err = "no FAT reader over Disk I/O";

@@ -37,6 +37,7 @@
 #include "config.h"
 #include "console.h"
 #include "fat.h"
+#include "gpt.h"
 #include "linux_boot.h"
 #include "placement.h"
 

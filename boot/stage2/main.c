@@ -4,7 +4,8 @@
  *
  * entry.asm enters stage2_main() in 32-bit protected mode with the boot
  * drive stage1 was started from. From there: console, A20, memory map,
- * disk, partition table, FAT file system; then the loader core (core/)
+ * disk, partition table (MBR, or GPT: the partition whose GUID mkdisk
+ * wrote into stage2_info), FAT file system; then the loader core (core/)
  * reads the config, lets the user choose, and boots the entry through
  * platform.c, where linux.c loads it and jumps to the kernel's real-mode
  * setup code.
@@ -12,43 +13,120 @@
 #include "bios.h"
 #include "boot.h"
 #include "bzimage.h"
+#include "gpt.h"
 #include "layout.h"
 #include "mbr.h"
 #include "stage2.h"
 
+/* The partition stage2 reads: from the MBR or the GPT. */
+struct boot_partition {
+	uint64_t lba;
+	uint64_t sectors;
+	bool gpt;
+	uint8_t mbr_type;		/* MBR: the entry's type */
+	struct gpt_guid guid;		/* GPT: the entry's unique GUID */
+	uint64_t table_lba;		/* GPT: the header used */
+};
+
+/* In entry.asm, at STAGE2_INFO_OFFSET: mkdisk --gpt fills it in. */
+extern const struct stage2_info stage2_info;
+
 static struct config config;
 static uint8_t sector[512];
 
-static void find_partition(struct mbr_partition *part)
+/*
+ * A GPT disk: the partition is the one whose unique GUID mkdisk recorded
+ * in stage2_info, wherever the entry sits in the table, from the primary
+ * table or, when that is broken, the backup (which says so on the screen).
+ */
+static void find_gpt_partition(struct boot_partition *part)
 {
+	struct gpt_disk disk = { disk_read_callback, NULL, disk_sectors() };
+	struct gpt_guid guid = stage2_info.boot_partition;
+	char text[GPT_GUID_TEXT], msg[200];
+	struct gpt_table t;
+	struct gpt_entry e;
+	enum gpt_error err;
+
+	if (gpt_guid_is_zero(&guid))
+		fatal("gpt: stage2 names no partition GUID (stage2_info is "
+		      "empty): write the disk with mkdisk --gpt");
+	err = gpt_read_table(&disk, sector, &t);
+	if (err) {
+		gpt_format_table_error(msg, sizeof(msg), &t);
+		fatal("gpt: %s", msg);
+	}
+	if (t.primary)
+		console_printf("gpt: primary GPT header at LBA %u: %s; using "
+			       "the backup at LBA %llu\n", GPT_PRIMARY_LBA,
+			       gpt_strerror(t.primary),
+			       (unsigned long long)t.backup_lba);
+	err = gpt_find_partition(&disk, sector, &t, &guid, &e);
+	if (err) {
+		gpt_guid_format(&guid, text);
+		fatal("gpt: partition %s: %s", text, gpt_strerror(err));
+	}
+	part->gpt = true;
+	part->guid = guid;
+	part->table_lba = t.header.my_lba;
+	part->lba = e.first_lba;
+	part->sectors = e.last_lba - e.first_lba + 1;
+}
+
+static void find_partition(struct boot_partition *part)
+{
+	struct mbr_partition p;
 	enum mbr_error err;
 
 	if (disk_read_sectors(0, 1, sector))
 		fatal("disk: cannot read the partition table (LBA 0)");
-	err = mbr_find_boot_partition(sector, disk_sectors(), part);
+	err = mbr_find_boot_partition(sector, disk_sectors(), &p);
+	if (err == MBR_ERR_GPT) {
+		find_gpt_partition(part);
+		return;
+	}
 	if (err)
 		fatal("mbr: %s", mbr_strerror(err));
-	trace("trace: partition type 0x%02x lba %u sectors %u\n",
-	      part->type, part->lba_first, part->sectors);
+	part->gpt = false;
+	part->mbr_type = p.type;
+	part->lba = p.lba_first;
+	part->sectors = p.sectors;
 }
 
-static void mount_fat(const struct mbr_partition *part)
+/* With trace on (known only once the config is read): which partition. */
+static void trace_partition(const struct boot_partition *part)
+{
+	char text[GPT_GUID_TEXT];
+
+	if (!part->gpt) {
+		trace("trace: partition MBR type 0x%02x lba %llu sectors %llu\n",
+		      part->mbr_type, (unsigned long long)part->lba,
+		      (unsigned long long)part->sectors);
+		return;
+	}
+	gpt_guid_format(&part->guid, text);
+	trace("trace: partition GPT %s lba %llu sectors %llu (header at LBA "
+	      "%llu)\n", text, (unsigned long long)part->lba,
+	      (unsigned long long)part->sectors,
+	      (unsigned long long)part->table_lba);
+}
+
+static void mount_fat(const struct boot_partition *part)
 {
 	static const struct fat_disk disk = { disk_read_callback, NULL };
-	struct mbr_partition p = *part;
 	enum fat_error err;
 
-	err = fat_mount(&boot_volume, &disk, p.lba_first, p.sectors);
+	err = fat_mount(&boot_volume, &disk, part->lba, part->sectors);
 	if (err)
-		fatal("fat: partition at LBA %u: %s", p.lba_first,
-		      fat_strerror(err));
+		fatal("fat: partition at LBA %llu: %s",
+		      (unsigned long long)part->lba, fat_strerror(err));
 }
 
 void stage2_main(uint32_t drive);
 
 void stage2_main(uint32_t drive)
 {
-	struct mbr_partition part;
+	struct boot_partition part;
 
 	/* Serial port on; everything from here shows on screen and COM1. */
 	console_init();
@@ -65,7 +143,7 @@ void stage2_main(uint32_t drive)
 	/* The boot disk: INT 13h extensions, its size. */
 	disk_init((uint8_t)drive);
 
-	/* The partition table in the MBR: our FAT partition. */
+	/* The partition table, MBR or GPT: our FAT partition. */
 	find_partition(&part);
 
 	/* The FAT file system on it. */
@@ -76,9 +154,10 @@ void stage2_main(uint32_t drive)
 		console_fatal();
 	if (trace_on)
 		e820_print_map(e820_map, e820_len);
+	trace_partition(&part);
 
 	/* Faster reads: ATA DMA, if the disk is provably on an IDE channel. */
-	disk_enable_dma(!config.disk_firmware, part.lba_first);
+	disk_enable_dma(!config.disk_firmware, part.lba);
 
 	/*
 	 * The menu, then the chosen entry's kernel and initrds, and the jump;

@@ -8,10 +8,12 @@
 # line too long, files that do not fit, bad output paths, a failing mtools
 # and a signal in the middle of a build. Reproducible images: the same
 # inputs give the same sha256 seconds apart, any changed input or option a
-# different one, and default-image.sh (`make disk.img`) twice the same. Each refusal must exit 1 with one
-# line `mkdisk: error: ...` on stderr, leave an existing OUT as it was and
-# no OUT.tmp.* behind. Last, `mkdisk inspect` (tests/mkdisk/inspect-cases.sh,
-# sourced: the suite runner runs only one *-tests.sh per directory).
+# different one, and default-image.sh (`make disk.img`) twice the same.
+# Each refusal must exit 1 with one line `mkdisk: error: ...` on stderr,
+# leave an existing OUT as it was and no OUT.tmp.* (or OUT.qcow2.*)
+# behind. Then --gpt and --format qcow2 (tests/mkdisk/gpt-cases.sh), and
+# last `mkdisk inspect` (tests/mkdisk/inspect-cases.sh; both sourced: the
+# suite runner runs only one *-tests.sh per directory).
 #
 # KERNEL is a real bzImage; without it, tests/qemu/fetch-kernel.sh amd64
 # provides one. Environment: BUILD (default build), MKDISK (default
@@ -87,6 +89,23 @@ poke() {
         dd of="$1" bs=1 seek="$3" conv=notrunc status=none
 }
 
+# expect_verified NAME IMG: sgdisk -v finds no problems (on an MBR disk,
+# in the GPT it would become) and sfdisk --verify no errors; neither
+# exits non-zero for them, so their words are the evidence.
+expect_verified() {
+    local name=$1 img=$2
+    sgdisk -v "$img" >"$work/sgdisk-v" 2>&1
+    sfdisk --verify "$img" >"$work/sfdisk-v" 2>&1
+    if ! grep -q '^No problems found' "$work/sgdisk-v" ||
+        grep -qi 'caution\|warning' "$work/sgdisk-v"; then
+        fail "$name" "sgdisk -v: $(grep -v '^$' "$work/sgdisk-v" | tr '\n' '|' | head -c 300)"
+    elif ! grep -q '^No errors detected' "$work/sfdisk-v"; then
+        fail "$name" "sfdisk --verify: $(tr '\n' '|' <"$work/sfdisk-v" | head -c 300)"
+    else
+        pass "$name"
+    fi
+}
+
 # run_mkdisk ARGS...: run mkdisk; $rc, $work/stdout and $work/stderr.
 run_mkdisk() {
     "$MKDISK" "$@" >"$work/stdout" 2>"$work/stderr"
@@ -98,9 +117,9 @@ err_line() {
     head -n 1 "$work/stderr"
 }
 
-# leftover_temps OUT: the OUT.tmp.* files there are.
+# leftover_temps OUT: the OUT.tmp.* and OUT.qcow2.* files there are.
 leftover_temps() {
-    compgen -G "$1.tmp.*"
+    compgen -G "$1.tmp.*" || compgen -G "$1.qcow2.*"
 }
 
 # What OUT is: absent, a directory, or the checksum of its bytes.
@@ -174,7 +193,8 @@ if [ -z "$kernel" ] || [ ! -f "$kernel" ]; then
 elif [ ! -x "$MKDISK" ]; then
     missing="$MKDISK is not built (make $MKDISK)"
 fi
-for tool in sfdisk mdir mtype minfo mcopy od cmp sha256sum cpio gzip; do
+for tool in sfdisk sgdisk qemu-img mdir mtype minfo mcopy od cmp sha256sum \
+    cpio gzip; do
     command -v "$tool" >/dev/null || missing="$missing $tool is not installed"
 done
 for bin in "$STAGE1_BIN" "$STAGE2_BIN" "$EFI_BIN"; do
@@ -218,7 +238,8 @@ field() {
 inspect_good_image() {
     img_bytes=$(stat -c %s "$img")
     img_sectors=$((img_bytes / 512))
-    part_sectors=$((img_sectors - PART_LBA))
+    # Up to where a backup GPT would go (the last 33 LBAs), in whole MiB.
+    part_sectors=$(((img_sectors - PART_LBA - 33) / 2048 * 2048))
     if [ $((img_bytes % (1024 * 1024))) -ne 0 ] ||
         [ "$img_bytes" -lt $((64 * 1024 * 1024)) ]; then
         fail "default size" "$img_bytes bytes: not whole MiB, or under 64 MiB"
@@ -226,7 +247,7 @@ inspect_good_image() {
         pass "default size"
     fi
 
-    # sfdisk: one partition, at 2048 to the end, type ef, bootable.
+    # sfdisk: one partition, at 2048 to the last MiB, type ef, bootable.
     sfdisk --dump "$img" >"$work/sfdisk" 2>&1
     parts=$(grep -c ' : start=' "$work/sfdisk")
     if [ "$parts" -ne 1 ]; then
@@ -242,13 +263,15 @@ inspect_good_image() {
     # chs_first at +1, chs_last at +5: head, sector, cylinder bytes.
     got_chs=$(od -An -v -t u1 -j $((entry + 1)) -N 3 "$img" | xargs)
     got_chs_last=$(od -An -v -t u1 -j $((entry + 5)) -N 3 "$img" | xargs)
+    last=$((PART_LBA + part_sectors - 1))
     if [ "$got_chs" != "$(chs $PART_LBA)" ] ||
-        [ "$got_chs_last" != "$(chs $((img_sectors - 1)))" ]; then
+        [ "$got_chs_last" != "$(chs $last)" ]; then
         fail "partition CHS" "first $got_chs (want $(chs $PART_LBA))," \
-            "last $got_chs_last (want $(chs $((img_sectors - 1))))"
+            "last $got_chs_last (want $(chs $last))"
     else
         pass "partition CHS"
     fi
+    expect_verified "MBR image: sgdisk -v, sfdisk --verify" "$img"
 
     # The MBR: stage1's code, stage1_info, a disk signature, 0xaa55.
     stage2_size=$(stat -c %s "$STAGE2_BIN")
@@ -903,11 +926,14 @@ for epoch in abc 12x -1 "" 315532799 4354819199; do
         "$out" -o "$out" --kernel "$kernel" --cmdline x
 done
 
+# --- --gpt and --format qcow2: their cases live beside this file. ---
+. tests/mkdisk/gpt-cases.sh
+
 # --- mkdisk inspect: its cases live beside this file. ---
 . tests/mkdisk/inspect-cases.sh
 
 # Nothing anywhere in the work directory looks like a temporary image.
-left=$(find "$work" -name '*.tmp.*' | head -n 3)
+left=$(find "$work" -name '*.tmp.*' -o -name '*.qcow2.*' | head -n 3)
 if [ -n "$left" ]; then
     fail "no temporaries anywhere" "$left"
 else

@@ -30,6 +30,13 @@
 # *-128m     QEMU's default memory, -m 128, on SeaBIOS and on OVMF (pc and
 #            q35), where the kernel's runtime range must cover boot
 #            services memory.
+# *-gpt-*    GPT images (mkdisk --gpt) with `trace on`, on IDE, virtio and
+#            AHCI under both firmwares: the partition stage2 found by the
+#            GUID in stage2_info, and the HD() node BOOTX64.EFI boots from,
+#            must be the ESP that sfdisk reads from the table; gpt-backup:
+#            the primary header zeroed, the backup GPT used.
+# *-qcow2    the default (MBR) image as qcow2 (mkdisk, OUT.qcow2), attached
+#            with format=qcow2, under both firmwares.
 #
 # Each case prints one `PASS: name` or `FAIL: name: why` line, and the run
 # ends with `N passed, N failed` (exit 1 when anything failed). A case
@@ -97,9 +104,9 @@ make_direct_initrd() {
 }
 
 # make_disk NAME KERNEL-KEY INITRD-KEY...: a disk image from build/mkdisk
-# with this run's command line.
+# with this run's command line ($disk_flags, $disk_ext: see make_disk_as).
 make_disk() {
-    local out=$dir/$1.img kernel=${VALUE[$2]} key args=()
+    local out=$dir/$1.${disk_ext:-img} kernel=${VALUE[$2]} key args=()
     shift 2
     for key in "$@"; do
         args+=(--initrd "${VALUE[$key]}")
@@ -109,13 +116,42 @@ make_disk() {
         return 1
     fi
     rm -f "$out"
-    "$MKDISK" -o "$out" --kernel "$kernel" "${args[@]}" \
+    "$MKDISK" -o "$out" --kernel "$kernel" "${args[@]}" ${disk_flags:-} \
         --cmdline "$CMDLINE" >&2 || return 1
     if [ ! -s "$out" ]; then
         echo "$MKDISK exited 0 but wrote no $out" >&2
         return 1
     fi
     echo "$out"
+}
+
+# make_disk_as FLAGS EXT NAME KERNEL-KEY INITRD-KEY...: make_disk with more
+# mkdisk options (one word, --gpt, or -) and the file name's suffix (img, or
+# qcow2, which makes mkdisk write qcow2).
+make_disk_as() {
+    local disk_flags=${1#-} disk_ext=$2
+    shift 2
+    make_disk "$@"
+}
+
+# make_zero_primary NAME DISK-KEY: a copy of a GPT image with its primary
+# header (LBA 1) zeroed.
+make_zero_primary() {
+    local out=$dir/$1.img
+    cp --sparse=always "${VALUE[$2]}" "$out.tmp" &&
+        dd if=/dev/zero of="$out.tmp" bs=512 seek=1 count=1 conv=notrunc \
+            status=none && mv "$out.tmp" "$out" && echo "$out"
+}
+
+# gpt_vars: the GPT values of disk-gpt as sfdisk reads them, for the
+# expect files: ESP_GUID, ESP_SECTORS (decimal and hex) and LAST_LBA.
+gpt_vars() {
+    local img=${VALUE[disk-gpt]} dump sectors
+    dump=$(sfdisk --dump "$img" 2>/dev/null | grep "^$img""2 :")
+    sectors=$(sed -n 's/.*size= *\([0-9]*\),.*/\1/p' <<<"$dump")
+    EXPECT_VARS+=(ESP_GUID="$(sed -n 's/.*uuid=\([0-9A-F-]*\),.*/\1/p' <<<"$dump")"
+        ESP_SECTORS="$sectors" ESP_SECTORS_HEX="$(printf %x "${sectors:-0}")"
+        LAST_LBA=$(($(stat -c %s "$img") / 512 - 1)))
 }
 
 # need NAME KEY...: make every input KEY (see input) for case NAME, or print
@@ -167,6 +203,18 @@ input() {
     decoy-amd64)
         deps=(disk-amd64)
         cmd=(make_decoy "$key" disk-amd64) ;;
+    disk-gpt)
+        deps=(kernel-amd64 initrd-amd64)
+        cmd=(make_disk_as --gpt img "$key" "${deps[@]}") ;;
+    disk-gpt-trace)
+        deps=(disk-gpt)
+        cmd=(make_disk_cfg "$key" disk-gpt 's/^trace off$/trace on/') ;;
+    disk-gpt-backup)
+        deps=(disk-gpt-trace)
+        cmd=(make_zero_primary "$key" disk-gpt-trace) ;;
+    disk-qcow2)
+        deps=(kernel-amd64 initrd-amd64)
+        cmd=(make_disk_as - qcow2 "$key" "${deps[@]}") ;;
     *)
         WHY_NOT[$key]="no such input (a bug in boot-tests.sh)"
         return 1 ;;
@@ -234,6 +282,7 @@ disk() {
         MEM_KB_MIN="$MEM_KB_MIN" MEM_KB_MAX="$MEM_KB_MAX")
     [ "$key" != disk-amd64-two ] ||
         EXPECT_VARS+=(SHA256_2="$(sha_of payload2 /payload2)")
+    [[ $key != disk-gpt* ]] || gpt_vars
     limit=$BIOS_TIMEOUT
     [ "$fw" = bios ] || limit=$UEFI_TIMEOUT
     boot_case "$name" "$here/$expect" --fw "$fw" --machine "$machine" \
@@ -339,6 +388,27 @@ run bios-amd64-128m disk_mem 128 disk-amd64 amd64 bios bios.expect pc ide
 run uefi-amd64-128m disk_mem 128 disk-amd64 amd64 uefi uefi.expect pc ide
 run uefi-amd64-q35-128m disk_mem 128 disk-amd64 amd64 uefi uefi.expect \
     q35 ide
+
+# GPT: IDE, virtio and AHCI under both firmwares, and the backup header.
+run bios-gpt-ide disk disk-gpt-trace amd64 bios bios-gpt-ide.expect pc ide
+run bios-gpt-virtio disk disk-gpt-trace amd64 bios bios-gpt-virtio.expect \
+    pc virtio
+run bios-gpt-q35 disk disk-gpt-trace amd64 bios bios-gpt-q35.expect q35 ide
+run bios-gpt-backup disk disk-gpt-backup amd64 bios bios-gpt-backup.expect \
+    pc ide
+run uefi-gpt-ide disk disk-gpt-trace amd64 uefi uefi-gpt-ide.expect pc ide
+run uefi-gpt-virtio disk disk-gpt-trace amd64 uefi uefi-gpt-virtio.expect \
+    pc virtio
+run uefi-gpt-q35 disk disk-gpt-trace amd64 uefi uefi-gpt-q35.expect q35 ide
+# OVMF may write the primary back from the backup: -snapshot keeps the
+# image as it was.
+run uefi-gpt-backup disk disk-gpt-backup amd64 uefi uefi-gpt-backup.expect \
+    pc ide -snapshot
+
+# qcow2: format=qcow2 makes QEMU refuse anything else.
+qcow2=(-drive "file=@IMG@,format=qcow2,if=ide,index=0,media=disk")
+run bios-qcow2 disk disk-qcow2 amd64 bios bios.expect pc none "${qcow2[@]}"
+run uefi-qcow2 disk disk-qcow2 amd64 uefi uefi.expect pc none "${qcow2[@]}"
 
 [ "$list_only" -eq 0 ] || exit 0
 echo "$passed passed, $failed failed"
