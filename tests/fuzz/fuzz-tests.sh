@@ -18,7 +18,7 @@
 # the whole log under $BUILD/fuzz/logs/<target>.log. When clang or its
 # libFuzzer runtime is missing, or the build fails, every target FAILs
 # with the reason. Environment: BUILD (default build), FUZZ_TARGETS
-# (default: bzimage config fat mbr), FUZZ_SMOKE_SECONDS.
+# (default: bzimage config fat gpt mbr), FUZZ_SMOKE_SECONDS.
 
 set -u
 
@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
 			exit 2 ;;
 	esac
 done
-read -r -a targets <<<"${FUZZ_TARGETS:-bzimage config fat mbr}"
+read -r -a targets <<<"${FUZZ_TARGETS:-bzimage config fat gpt mbr}"
 logs=$BUILD/fuzz/logs
 mkdir -p "$logs"
 passed=0
@@ -58,6 +58,7 @@ max_len() {
 	bzimage)	echo 8192 ;;
 	config)		echo 8192 ;;
 	mbr)		echo 520 ;;
+	gpt)		echo 65568 ;;
 	*)		echo 4096 ;;
 	esac
 }

@@ -10,7 +10,7 @@
 # grown corpus through it.
 #
 # Seeds: tests/fuzz/corpus/<target>/ (small files kept in git) and
-# $(BUILD)/fuzz/seeds/<target>/, made here: bzImage headers and MBRs by
+# $(BUILD)/fuzz/seeds/<target>/, made here: bzImage headers, MBRs and GPTs by
 # $(BUILD)/fuzz/fuzz_seeds (tests/fuzz/fuzz_seeds.c), FAT12/16/32 images
 # by tests/fuzz/mkfatseeds.sh with mtools. The corpus a run grows is
 # $(BUILD)/fuzz/corpus/<target>/; crashes land in
@@ -30,7 +30,7 @@ FUZZ_CFLAGS := $(COMMON_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_MSAN_CFLAGS := $(COMMON_CFLAGS) -g -O1 -fsanitize=fuzzer,memory \
 	-fsanitize-memory-track-origins -fno-omit-frame-pointer
-FUZZ_TARGETS_ALL := bzimage config fat mbr
+FUZZ_TARGETS_ALL := bzimage config fat gpt mbr
 FUZZ_TARGETS ?= $(FUZZ_TARGETS_ALL)
 FUZZ_SECONDS ?= 60
 FUZZ_BINS := $(patsubst %,$(BUILD)/fuzz/fuzz_%,$(FUZZ_TARGETS_ALL))
@@ -71,15 +71,17 @@ $(BUILD)/fuzz/msan/fuzz_%: $(BUILD)/fuzz/msan/fuzz_%.o $(FUZZ_MSAN_COMMON_OBJS)
 	$(Q)$(FUZZ_CC) $(FUZZ_MSAN_CFLAGS) $^ -o $@
 
 # The seed generator is a plain host program, no sanitizers.
-$(BUILD)/fuzz/fuzz_seeds: tests/fuzz/fuzz_seeds.c common/linux_boot.h \
-		common/mbr.h common/layout.h
+$(BUILD)/fuzz/fuzz_seeds: tests/fuzz/fuzz_seeds.c common/crc32.c \
+		common/linux_boot.h common/mbr.h common/gpt.h common/crc32.h \
+		common/layout.h
 	$(quiet) HOSTCC $@
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) $< -o $@
+	$(Q)$(CC) $(HOST_CFLAGS) $(filter %.c,$^) -o $@
 
 $(BUILD)/fuzz/seeds/gen.stamp: $(BUILD)/fuzz/fuzz_seeds
 	$(quiet) GEN $(BUILD)/fuzz/seeds/bzimage
-	$(Q)rm -rf $(BUILD)/fuzz/seeds/bzimage $(BUILD)/fuzz/seeds/mbr
+	$(Q)rm -rf $(BUILD)/fuzz/seeds/bzimage $(BUILD)/fuzz/seeds/mbr \
+		$(BUILD)/fuzz/seeds/gpt
 	$(Q)$< $(BUILD)/fuzz/seeds
 	$(Q)touch $@
 

@@ -7,7 +7,8 @@
  *	fuzz_seeds DIR			DIR/bzimage/: synthetic kernel
  *					headers in fuzz_bzimage's input
  *					layout; DIR/mbr/: partition tables
- *					in fuzz_mbr's
+ *					in fuzz_mbr's; DIR/gpt/: small GPT
+ *					disks in fuzz_gpt's
  *	fuzz_seeds --trim FILE		cut FILE's trailing all-zero sectors
  *					(fuzz_fat reads them back as zeros)
  *	fuzz_seeds --disk OUT FS LBA	OUT: an MBR with one active FAT32 (LBA)
@@ -25,6 +26,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crc32.h"
+#include "gpt.h"
 #include "linux_boot.h"
 #include "mbr.h"
 
@@ -208,6 +211,83 @@ static void write_mbr_seed(const char *dir, const struct mbr_seed *s)
 		die(path, strerror(errno));
 }
 
+/*
+ * GPT disks in fuzz_gpt's input: the GUID to look for, the flags (size
+ * known), 15 bytes of padding, then 16 sectors: a protective MBR, the
+ * primary header, one sector of 4 entries, usable LBAs 3-13, the backup's
+ * entry sector and header. Entry 1 is the ESP with the GUID looked for.
+ */
+#define GPT_SEED_SECTORS	16
+
+enum gpt_seed_damage { GPT_SEED_NONE, GPT_SEED_ZERO_PRIMARY,
+		       GPT_SEED_PRIMARY_CRC, GPT_SEED_BOTH_CRC };
+
+static void write_gpt_seed(const char *dir, const char *name,
+			   enum gpt_seed_damage damage, uint8_t flags)
+{
+	static const struct gpt_guid esp_type = GPT_TYPE_EFI_SYSTEM;
+	static const struct gpt_guid bios_type = GPT_TYPE_BIOS_BOOT;
+	static const struct gpt_guid want = { 0x01234567, 0x89ab, 0x4def,
+		{ 0x80, 1, 2, 3, 4, 5, 6, 7 } };
+	static uint8_t disk[GPT_SEED_SECTORS][SECTOR];
+	struct gpt_entry *e;
+	struct mbr *m = (struct mbr *)disk[0];
+	uint8_t pad[15] = { 0 };
+	char path[4096];
+	FILE *f;
+
+	memset(disk, 0, sizeof(disk));
+	m->part[0].type = MBR_TYPE_GPT_PROTECTIVE;
+	m->part[0].lba_first = 1;
+	m->part[0].sectors = GPT_SEED_SECTORS - 1;
+	m->signature = MBR_SIGNATURE;
+	for (int k = 0; k < 2; k++) {
+		uint64_t lba = k ? GPT_SEED_SECTORS - 1 : 1;
+		uint64_t entries = k ? GPT_SEED_SECTORS - 2 : 2;
+		struct gpt_header *h = (struct gpt_header *)disk[lba];
+
+		e = (struct gpt_entry *)disk[entries];
+		e[0].type = bios_type;
+		e[0].unique.data1 = 0xb105;
+		e[0].first_lba = 3;
+		e[0].last_lba = 4;
+		e[1].type = esp_type;
+		e[1].unique = want;
+		e[1].first_lba = 5;
+		e[1].last_lba = GPT_SEED_SECTORS - 3;
+		h->signature = GPT_SIGNATURE;
+		h->revision = GPT_REVISION_1_0;
+		h->header_size = GPT_HEADER_SIZE;
+		h->my_lba = lba;
+		h->alternate_lba = k ? 1 : GPT_SEED_SECTORS - 1;
+		h->first_usable_lba = 3;
+		h->last_usable_lba = GPT_SEED_SECTORS - 3;
+		h->entries_lba = entries;
+		h->entry_count = SECTOR / GPT_ENTRY_SIZE;
+		h->entry_size = GPT_ENTRY_SIZE;
+		h->entries_crc32 = crc32(disk[entries], SECTOR);
+		h->header_crc32 = crc32(h, GPT_HEADER_SIZE);
+		if (damage == GPT_SEED_BOTH_CRC ||
+		    (damage == GPT_SEED_PRIMARY_CRC && !k))
+			h->header_crc32 ^= 1;
+	}
+	if (damage == GPT_SEED_ZERO_PRIMARY)
+		memset(disk[1], 0, SECTOR);
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    sizeof(path))
+		die(dir, "path too long");
+	f = fopen(path, "wb");
+	if (!f)
+		die(path, strerror(errno));
+	put(f, &want, sizeof(want), path);
+	put(f, &flags, 1, path);
+	put(f, pad, sizeof(pad), path);
+	put(f, disk, sizeof(disk), path);
+	if (fclose(f))
+		die(path, strerror(errno));
+}
+
 /* Cut the all-zero sectors at the end of path, keeping the first one. */
 static void trim(const char *path)
 {
@@ -291,5 +371,12 @@ int main(int argc, char **argv)
 	make_dir(path);
 	for (size_t i = 0; i < sizeof(mbrs) / sizeof(mbrs[0]); i++)
 		write_mbr_seed(path, &mbrs[i]);
+	snprintf(path, sizeof(path), "%s/gpt", argv[1]);
+	make_dir(path);
+	write_gpt_seed(path, "sound", GPT_SEED_NONE, 1);
+	write_gpt_seed(path, "sound-size-unknown", GPT_SEED_NONE, 0);
+	write_gpt_seed(path, "zero-primary", GPT_SEED_ZERO_PRIMARY, 1);
+	write_gpt_seed(path, "primary-crc", GPT_SEED_PRIMARY_CRC, 0);
+	write_gpt_seed(path, "both-crc", GPT_SEED_BOTH_CRC, 1);
 	return 0;
 }

@@ -129,7 +129,8 @@ make_disk() {
 # mkdisk options (one word, --gpt, or -) and the file name's suffix (img, or
 # qcow2, which makes mkdisk write qcow2).
 make_disk_as() {
-    local disk_flags=${1#-} disk_ext=$2
+    local disk_flags=$1 disk_ext=$2
+    [ "$disk_flags" != - ] || disk_flags=
     shift 2
     make_disk "$@"
 }
