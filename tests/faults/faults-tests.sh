@@ -30,6 +30,9 @@
 #   fat-free-cluster        a free cluster inside the kernel's FAT chain
 #   fat-loop                the kernel's chain points back into itself
 #   fat-out-of-range        the chain names a cluster past the volume's end
+#   gpt-bad-crc             (bios only) a GPT image (mkdisk --gpt) with a
+#                           bit of both headers' CRC32 flipped: one line
+#                           naming both headers and what is wrong
 #   disk-read-error         QEMU's blkdebug fails every read of one sector
 #                           inside the kernel: the DMA read of it fails
 #                           (one line, then the firmware for the rest of
@@ -393,6 +396,20 @@ break_image() {
             enroll_by_hand "$img" "$(sha256_of "$tmp")" "$tmp" ;;
     enrolled-boots)
         mkdisk_trust "$img" --enroll-config "$tmp" ;;
+    gpt-bad-crc)
+        rm -f "$img" &&
+            "$MKDISK" -o "$img" --gpt --kernel "$PROBE" \
+                --initrd "$dir/initrd-small.img" --cmdline "$CMDLINE" \
+                >"$tmp.txt" 2>&1 || return 1
+        lba=$(($(stat -c %s "$img") / 512 - 1))
+        VARS[$c]="LAST_LBA=$lba"
+        # header_crc32 at 0x10 in each header (common/gpt.h).
+        for lba2 in 1 "$lba"; do
+            printf "\\$(printf %03o $(($(le_read "$img" \
+                $((lba2 * 512 + 0x10)) 1) ^ 1)))" |
+                dd of="$img" bs=1 seek=$((lba2 * 512 + 0x10)) conv=notrunc \
+                    status=none || return 1
+        done ;;
     next-entry | next-entry-reboot)
         config_two /boot/missing /boot/vmlinuz >"$tmp" &&
             mput "$img" "$tmp" /bzboot.cfg ;;
@@ -831,6 +848,8 @@ for loader in bios uefi; do
         run "$loader-$c" one "$loader" "$c"
     done
 done
+# No GPT, no ESP for OVMF to start BOOTX64.EFI from: stage2 only.
+run bios-gpt-bad-crc one bios gpt-bad-crc
 
 [ "$list_only" -eq 0 ] || exit 0
 echo "fault tests: $((SECONDS - start_s)) s"
