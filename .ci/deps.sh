@@ -25,8 +25,8 @@ pkgs=$(awk '/^DEB_PACKAGES[ \t]*:?=/ { on = 1; sub(/^[^=]*=/, "") }
     "$root/Makefile" 2>/dev/null | tr -s ' \t\n' ' ')
 if [ -z "${pkgs// /}" ]; then
     pkgs="build-essential gcc-multilib nasm gnu-efi mtools dosfstools fdisk
-        qemu-system-x86 ovmf busybox-static cpio xz-utils zstd clang lld
-        libclang-rt-14-dev gdb python3"
+        gdisk qemu-system-x86 qemu-utils ovmf busybox-static cpio xz-utils
+        zstd clang lld libclang-rt-14-dev gdb python3"
 fi
 read -r -d "" -a pkgs <<<"$pkgs" || true
 
