@@ -13,6 +13,7 @@
  * writes are the shared ones of common/bzimage.c, so this loader, stage2
  * and mkdisk accept the same kernels and say the same things about them.
  */
+#include "load.h"
 #include "loader.h"
 #include "trace.h"
 
@@ -122,11 +123,7 @@ bool linux_load_kernel(struct loader *ld)
 		file_close(fh);
 		return false;
 	}
-	console_printf("bzboot: loading %s (%llu KiB, protocol %u.%02u)\n",
-		       path, (unsigned long long)(size >> 10),
-		       info->version >> 8, info->version & 0xff);
-	console_trace(ld, TRACE_FILE, path, (unsigned long long)size,
-		      info->version >> 8, info->version & 0xff);
+	load_say_kernel(path, size, info->version);
 	if (bzimage_version_string(ld->kernel_head, (size_t)head, msg,
 				   sizeof(msg)))
 		console_trace(ld, "trace: version %s\n", msg);
@@ -216,13 +213,8 @@ bool linux_load_initrds(struct loader *ld)
 					     ld->load.kernel_addr, true);
 	memory_free_snapshot(&snapshot);
 	if (!placed || !memory_alloc_at(addr, total, EfiLoaderData)) {
-		console_printf("linux: %s: %llu KiB of initrd do not fit in "
-			       "free memory below initrd_addr_max 0x%08x: "
-			       "%llu KiB missing\n", e->initrd[0],
-			       (unsigned long long)(total >> 10),
-			       ld->info.initrd_addr_max,
-			       (unsigned long long)((total - room + 1023) >>
-						    10));
+		load_say_initrd_no_room(e->initrd[0], total,
+					ld->info.initrd_addr_max, room);
 		goto out;
 	}
 	ld->load.initrd_addr = addr;
@@ -232,9 +224,7 @@ bool linux_load_initrds(struct loader *ld)
 		uint8_t *p = (uint8_t *)addr;
 		uint64_t end = i + 1 < n ? offset[i + 1] : total;
 
-		console_printf("bzboot: loading %s (%llu KiB)\n",
-			       e->initrd[i],
-			       (unsigned long long)(size[i] >> 10));
+		load_say_initrd(e->initrd[i], size[i]);
 		if (!file_read(ld, &fh[i], e->initrd[i], 0, p + offset[i],
 			       size[i]))
 			goto out;
@@ -308,25 +298,9 @@ bool linux_init_boot_params(struct loader *ld)
 /* The trace's lines about what the kernel will find, as stage2's. */
 void linux_trace_handover(struct loader *ld)
 {
-	struct setup_header hdr;
-	const struct linux_load *l = &ld->load;
-
-	if (!ld->trace)
-		return;
 	/* Read the header back from where the kernel will read it. */
-	hdr = ld->bp->hdr;
-	if (l->initrd_size)
-		console_trace(ld, TRACE_RAMDISK,
-			      (unsigned long long)l->initrd_addr,
-			      (unsigned long long)l->initrd_size);
-	console_trace(ld, TRACE_CMDLINE, (unsigned long long)l->cmdline_addr,
-		      (unsigned)str_len(ld->entry->cmdline),
-		      ld->entry->cmdline);
-	console_trace(ld, TRACE_BOOT_PARAMS, (unsigned long long)ld->bp);
-	console_trace(ld, TRACE_HEADER, hdr.type_of_loader, hdr.loadflags,
-		      hdr.heap_end_ptr, hdr.cmd_line_ptr, hdr.ramdisk_image,
-		      hdr.ramdisk_size, hdr.vid_mode, hdr.code32_start);
-	console_trace(ld, TRACE_READS, ld->reads);
+	load_trace_handover(&ld->load, &ld->bp->hdr, (uint64_t)ld->bp,
+			    ld->entry->cmdline, ld->reads);
 }
 
 void linux_unload(struct loader *ld)

@@ -19,6 +19,7 @@
  * Nothing loops or reboots by itself.
  */
 #include "boot.h"
+#include "load.h"
 #include "loader.h"
 #include "platform.h"
 
@@ -52,7 +53,7 @@ static void boot_entry(struct loader *ld)
 		return;
 
 	linux_trace_handover(ld);
-	console_printf("bzboot: starting Linux\n");
+	load_say_starting();
 
 	/* Final map -> e820 and efi_info, then ExitBootServices. */
 	if (!memory_exit_boot_services(ld))

@@ -14,6 +14,7 @@
 #include "bzimage.h"
 #include "fmt.h"
 #include "layout.h"
+#include "load.h"
 #include "placement.h"
 #include "sha256.h"
 #include "stage2.h"
@@ -67,27 +68,16 @@ static bool hash_matches(const char *path, const struct config_hash *want,
 }
 
 /* The trace's last lines: what the kernel will find, and the jump. */
-static void trace_handover(const struct linux_load *load, size_t cmdline_len,
-			   const char *cmdline)
+static void trace_handover(const struct linux_load *load, const char *cmdline)
 {
 	/* Read the header back from where the kernel will read it. */
 	struct setup_header hdr = *(struct setup_header *)
 		(REALMODE_KERNEL_ADDR + SETUP_HEADER_OFFSET);
 
-	if (load->initrd_size)
-		console_printf(TRACE_RAMDISK,
-			       (unsigned long long)load->initrd_addr,
-			       (unsigned long long)load->initrd_size);
-	console_printf(TRACE_CMDLINE, (unsigned long long)load->cmdline_addr,
-		       (unsigned)cmdline_len, cmdline);
-	console_printf(TRACE_BOOT_PARAMS,
-		       (unsigned long long)REALMODE_KERNEL_ADDR);
-	console_printf(TRACE_HEADER, hdr.type_of_loader, hdr.loadflags,
-		       hdr.heap_end_ptr, hdr.cmd_line_ptr, hdr.ramdisk_image,
-		       hdr.ramdisk_size, hdr.vid_mode, hdr.code32_start);
-	console_printf(TRACE_READS, disk_read_count());
-	console_printf(TRACE_JUMP16, (REALMODE_KERNEL_ADDR >> 4) + 0x20,
-		       REALMODE_KERNEL_ADDR >> 4, REALMODE_HEAP_END);
+	load_trace_handover(load, &hdr, REALMODE_KERNEL_ADDR, cmdline,
+			    disk_read_count());
+	trace(TRACE_JUMP16, (REALMODE_KERNEL_ADDR >> 4) + 0x20,
+	      REALMODE_KERNEL_ADDR >> 4, REALMODE_HEAP_END);
 }
 
 /* boot.rst: each concatenated initrd starts 4-byte aligned. */
@@ -156,12 +146,7 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 		return false;
 	}
 
-	console_printf("bzboot: loading %s (%llu KiB, protocol %u.%02u)\n",
-		       entry->kernel,
-		       (unsigned long long)(kernel.size >> 10),
-		       info.version >> 8, info.version & 0xff);
-	trace(TRACE_FILE, entry->kernel, (unsigned long long)kernel.size,
-	      info.version >> 8, info.version & 0xff);
+	load_say_kernel(entry->kernel, kernel.size, info.version);
 
 	/* boot.rst: real-mode part = (setup_sects + 1) * 512 bytes at X. */
 	if (!read_file(vol, entry->kernel, &kernel, 0, realmode,
@@ -198,17 +183,12 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 		if (!bzimage_place_initrd(&info, map, map_len,
 					  load.kernel_addr, initrd_total,
 					  false, &load.initrd_addr)) {
-			uint64_t room = placement_initrd_room(
-				&info, map, map_len, load.kernel_addr, false);
-
-			console_printf("linux: %s: %llu KiB of initrd do not "
-				       "fit in RAM below initrd_addr_max "
-				       "0x%08x clear of the kernel: %llu KiB "
-				       "missing\n", entry->initrd[0],
-				       (unsigned long long)(initrd_total >> 10),
-				       info.initrd_addr_max,
-				       (unsigned long long)
-				       ((initrd_total - room + 1023) >> 10));
+			load_say_initrd_no_room(entry->initrd[0], initrd_total,
+						info.initrd_addr_max,
+						placement_initrd_room(
+							&info, map, map_len,
+							load.kernel_addr,
+							false));
 			return false;
 		}
 		load.initrd_size = initrd_total;
@@ -221,8 +201,7 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 		while (offset & 3)
 			*(uint8_t *)(uintptr_t)(load.initrd_addr + offset++) = 0;
 		dst = (uint8_t *)(uintptr_t)(load.initrd_addr + offset);
-		console_printf("bzboot: loading %s (%u KiB)\n",
-			       entry->initrd[i], initrd[i].size >> 10);
+		load_say_initrd(entry->initrd[i], initrd[i].size);
 		if (!read_file(vol, entry->initrd[i], &initrd[i], 0, dst,
 			       initrd[i].size))
 			return false;
@@ -249,9 +228,8 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 						     SETUP_HEADER_OFFSET),
 			     &load);
 
-	if (trace_on)
-		trace_handover(&load, cmdline_len, entry->cmdline);
-	console_printf("bzboot: starting Linux\n");
+	trace_handover(&load, entry->cmdline);
+	load_say_starting();
 
 	/* boot.rst "Running the Kernel". */
 	linux_jump16(REALMODE_KERNEL_ADDR >> 4, REALMODE_HEAP_END);
