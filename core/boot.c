@@ -8,6 +8,7 @@
  */
 #include "boot.h"
 #include "console.h"
+#include "file.h"
 #include "keys.h"
 #include "platform.h"
 
@@ -26,22 +27,24 @@ void boot_check_trace_key(void)
 static bool read_text(char *text, uint64_t *size)
 {
 	const char *why = NULL;
+	struct file f;
 	bool ok;
 
-	if (!plat_file_open(CONFIG_PATH, size, &why)) {
+	if (!file_open(CONFIG_PATH, &f, &why)) {
 		if (why)
 			console_printf("config: %s: %s\n", CONFIG_PATH, why);
 		return false;
 	}
+	*size = f.size;
 	if (*size > CONFIG_MAX_BYTES) {
 		console_printf("config: %s: %llu bytes, more than %u\n",
 			       CONFIG_PATH, (unsigned long long)*size,
 			       CONFIG_MAX_BYTES);
-		plat_file_close();
+		file_close(&f);
 		return false;
 	}
-	ok = plat_file_read(CONFIG_PATH, 0, text, *size, &why);
-	plat_file_close();
+	ok = file_read(&f, 0, text, *size, &why);
+	file_close(&f);
 	if (!ok && why)
 		console_printf("config: %s: %s\n", CONFIG_PATH, why);
 	return ok;

@@ -64,16 +64,23 @@ void *plat_alloc(size_t bytes);
 void plat_free(void *p);
 
 /*
- * The boot volume's files, one open at a time: open path and give its
- * size; read len bytes at offset from it; close it. On failure *why is
- * the problem, for the caller to print after its module and the path, or
- * NULL when the backend has printed a line of its own (UEFI's file.c
- * names the EFI_STATUS).
+ * Read count 512-byte sectors at lba of the boot disk into buf (anywhere
+ * in memory; count may be large: the backend cuts it into its commands).
+ * lba counts as file_mount() was told (stage2: the whole disk; UEFI: the
+ * boot partition). False after the backend's own retries and messages.
  */
-bool plat_file_open(const char *path, uint64_t *size, const char **why);
-bool plat_file_read(const char *path, uint64_t offset, void *buf,
-		    uint64_t len, const char **why);
-void plat_file_close(void);
+bool plat_block_read(uint64_t lba, uint32_t count, void *buf);
+
+/*
+ * The firmware's own file system, for core/file.c when the boot volume
+ * cannot be read as blocks: open path (*fs: its handle) and give its
+ * size; read len bytes at offset (may replace *fs, to try again); close.
+ * Each failure prints its own line. Stage2 has none: it always mounts.
+ */
+bool plat_fs_open(const char *path, void **fs, uint64_t *size);
+bool plat_fs_read(const char *path, void **fs, uint64_t offset, void *buf,
+		  uint64_t len);
+void plat_fs_close(void *fs);
 
 /*
  * Load the entry's kernel and initrd(s), build what the kernel is handed,

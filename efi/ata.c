@@ -244,14 +244,13 @@ static bool ata_media_error(const struct ata_failure *f)
 	       !(f->err.bm_status & ATA_BM_SR_ERROR);
 }
 
-bool ata_read_boot_disk(struct loader *ld, uint64_t lba, uint32_t count,
-			void *buf)
+enum ata_read ata_read_boot_disk(struct loader *ld, uint64_t lba,
+				 uint32_t count, void *buf)
 {
 	struct ata_failure f;
 
-	ld->dma_media_error = false;
 	if (!ata_can_read_to(ld, buf, (uint64_t)count * 512))
-		return false;
+		return ATA_READ_NO_DMA;
 	/*
 	 * A sector the drive cannot read is tried again, as stage2 does
 	 * through INT 13h; but not through the firmware: OVMF's IDE driver
@@ -262,7 +261,7 @@ bool ata_read_boot_disk(struct loader *ld, uint64_t lba, uint32_t count,
 	 */
 	for (unsigned attempt = 1;; attempt++) {
 		if (ata_read_abs(ld, ld->dma.part_lba + lba, count, buf, &f))
-			return true;
+			return ATA_READ_OK;
 		if (!ata_media_error(&f))
 			break;
 		/* The words of stage2's INT 13h retries (disk.c). */
@@ -270,10 +269,8 @@ bool ata_read_boot_disk(struct loader *ld, uint64_t lba, uint32_t count,
 			       "status 0x%02x, attempt %u of %u\n",
 			       (unsigned long long)f.lba, f.count,
 			       f.err.status, attempt, ATA_READ_TRIES);
-		if (attempt == ATA_READ_TRIES) {
-			ld->dma_media_error = true;
-			return false;
-		}
+		if (attempt == ATA_READ_TRIES)
+			return ATA_READ_MEDIA_ERROR;
 	}
 	if (f.count)
 		console_printf("disk: DMA read %s at LBA %llu (%u sectors), "
@@ -287,7 +284,7 @@ bool ata_read_boot_disk(struct loader *ld, uint64_t lba, uint32_t count,
 			       "reading through the firmware from now on\n",
 			       (unsigned long long)(uintptr_t)buf);
 	ata_close_boot_disk(ld);
-	return false;
+	return ATA_READ_NO_DMA;
 }
 
 /*
@@ -453,8 +450,8 @@ void ata_open_boot_disk(struct loader *ld)
 
 	ata_trace_partition(ld);
 	ld->dma = (struct ata_boot_disk){ 0 };
-	if (!ld->cfg.disk_firmware && !ld->fat_ok)
-		err = "no FAT reader over Disk I/O";
+	if (!ld->cfg.disk_firmware && !ld->disk_io)
+		err = "files through the firmware's file system";
 	else if (!ld->cfg.disk_firmware)
 		err = ata_check(ld, why, sizeof(why));
 	if (err) {

@@ -1,35 +1,31 @@
 // SPDX-License-Identifier: MIT
 /*
- * file.c - reading files by name from the FAT volume the loader itself was
- * loaded from, through the firmware's EFI_SIMPLE_FILE_SYSTEM_PROTOCOL.
+ * file.c - the boot volume for core/file.c: block reads of the partition
+ * the loader itself was loaded from (plat_block_read()), and the
+ * firmware's EFI_SIMPLE_FILE_SYSTEM_PROTOCOL as the fallback (plat_fs_*())
+ * when that partition cannot be read as blocks or common/fat.c cannot
+ * mount it.
  *
  * Runs under boot services, in long mode. The volume is found through
  * LoadedImage->DeviceHandle, so the config, kernel and initrd(s) come from
- * the same partition as EFI/BOOT/BOOTX64.EFI. Paths in /bzboot.cfg are
- * written with '/' and become UEFI paths with '\'.
- *
- * The firmware's FAT driver trusts the cluster chains: a chain that loops
- * comes back as wrong bytes with EFI_SUCCESS. So before a file is read,
- * the shared FAT reader (common/fat.c, the one stage2 reads with) walks its
- * chain over the partition's Disk I/O protocol, and a broken chain fails
- * with the same message as on the BIOS path.
+ * the same partition as EFI/BOOT/BOOTX64.EFI. The firmware's FAT driver
+ * trusts the cluster chains (a chain that loops comes back as wrong bytes
+ * with EFI_SUCCESS), so common/fat.c, which checks them, reads first.
  *
  * Speed: what costs is the number of disk commands, not their size. OVMF's
  * IDE driver (AtaAtapiPassThru, IdeMode.c) stalls 10 ms after every DMA
  * command, and its ATA bus driver cuts a request into commands of at most
  * 256 sectors (128 KiB; more only on disks over 128 GiB, with 48-bit LBA):
  * about 11 ms per 128 KiB, whichever protocol asks (Simple File System,
- * Disk I/O or Block I/O, measured alike). So file_read() asks for the whole
- * range in one Read call and only calls again for what a short read left
- * over, or after a device error (up to two more tries); and the chain
- * check's small reads (a sector of a directory, a few KiB of the FAT) are
- * served from two windows of FILE_WINDOW_SECTORS, each read in one command.
- * Faster still, on an IDE disk ata.c has checked: the same fat_disk reads
- * go by DMA, and file_read() reads the file's cluster runs itself through
- * common/fat.c (fat_read()), up to 16 MiB per command; any DMA failure
- * leaves the rest to the firmware's file reads, retries and messages.
+ * Disk I/O or Block I/O, measured alike). So common/fat.c's large reads
+ * (a file's cluster runs) go in one request, by DMA when ata.c has checked
+ * the disk (up to 16 MiB per command); its small reads (a sector of a
+ * directory, a few KiB of the FAT) are served from two windows of
+ * FILE_WINDOW_SECTORS, each read in one command.
  */
+#include "file.h"
 #include "loader.h"
+#include "platform.h"
 
 /* EFI_FILE_INFO plus a FileName as long as a path in /bzboot.cfg. */
 #define FILE_INFO_BYTES		(SIZE_OF_EFI_FILE_INFO + CONFIG_PATH_MAX * 2)
@@ -39,23 +35,15 @@
 #define FILE_WINDOW_SECTORS	256
 #define FILE_WINDOW_PAGES	(FILE_WINDOW_SECTORS * 512 / EFI_PAGE_SIZE)
 
-static void file_mount_fat(struct loader *ld, EFI_HANDLE device);
+static bool file_mount_blocks(struct loader *ld, EFI_HANDLE device);
 
-bool file_open_boot_volume(struct loader *ld)
+/* The firmware's file system on the boot device: the fallback. */
+static bool file_open_fs(struct loader *ld, EFI_HANDLE device)
 {
-	EFI_LOADED_IMAGE *image;
 	EFI_FILE_IO_INTERFACE *fs;
 	EFI_STATUS st;
 
-	st = BS->HandleProtocol(ld->image, &LoadedImageProtocol,
-				(void **)&image);
-	if (EFI_ERROR(st)) {
-		console_printf("file: no LoadedImage protocol on our image: "
-			       "%s\n", console_status_name(st));
-		return false;
-	}
-	st = BS->HandleProtocol(image->DeviceHandle, &FileSystemProtocol,
-				(void **)&fs);
+	st = BS->HandleProtocol(device, &FileSystemProtocol, (void **)&fs);
 	if (EFI_ERROR(st)) {
 		console_printf("file: the boot device has no file system "
 			       "protocol: %s\n", console_status_name(st));
@@ -67,34 +55,52 @@ bool file_open_boot_volume(struct loader *ld)
 			       console_status_name(st));
 		return false;
 	}
-	/* Only to reset the disk before a retry: none, no reset. */
+	return true;
+}
+
+bool file_open_boot_volume(struct loader *ld)
+{
+	EFI_LOADED_IMAGE *image;
+	EFI_STATUS st;
+
+	st = BS->HandleProtocol(ld->image, &LoadedImageProtocol,
+				(void **)&image);
+	if (EFI_ERROR(st)) {
+		console_printf("file: no LoadedImage protocol on our image: "
+			       "%s\n", console_status_name(st));
+		return false;
+	}
+	/* To reset the disk before a retry, and its size: none, no reset. */
 	if (EFI_ERROR(BS->HandleProtocol(image->DeviceHandle, &BlockIoProtocol,
 					 (void **)&ld->block_io)))
 		ld->block_io = NULL;
-	file_mount_fat(ld, image->DeviceHandle);
-	return true;
+	if (file_mount_blocks(ld, image->DeviceHandle))
+		return true;
+	return file_open_fs(ld, image->DeviceHandle);
 }
 
 /*
  * Read count 512-byte sectors at lba, from the partition's start: by DMA
  * (ata.c) while it is on and can reach buf, else through Disk I/O. A
- * sector the drive fails three times fails the read. Any other failed
- * DMA command turns DMA off; then Disk I/O reads the sectors, except for
- * a file's data (ld->dma_strict): that read fails, and file_read()
- * starts again with the firmware's file reads.
+ * sector the drive fails three times by DMA fails the read, without
+ * asking the firmware (ata.c says why); any other failed DMA command
+ * turns DMA off, and Disk I/O reads the sectors.
  */
 static EFI_STATUS file_disk_read_direct(struct loader *ld, uint64_t lba,
 					uint32_t count, void *buf)
 {
-	bool dma = ld->dma.on;
-
-	if (dma && ata_read_boot_disk(ld, lba, count, buf))
+	switch (ata_read_boot_disk(ld, lba, count, buf)) {
+	case ATA_READ_OK:
 		return EFI_SUCCESS;
-	if (dma && (ld->dma_media_error || (!ld->dma.on && ld->dma_strict)))
+	case ATA_READ_MEDIA_ERROR:
 		return EFI_DEVICE_ERROR;
-	return ld->disk_io->ReadDisk(ld->disk_io,
-				     ld->block_io->Media->MediaId, lba * 512,
-				     (UINTN)count * 512, buf);
+	default:
+		ld->reads++;
+		return ld->disk_io->ReadDisk(ld->disk_io,
+					     ld->block_io->Media->MediaId,
+					     lba * 512, (UINTN)count * 512,
+					     buf);
+	}
 }
 
 /*
@@ -106,16 +112,15 @@ static EFI_STATUS file_disk_read_direct(struct loader *ld, uint64_t lba,
  * sector in it, not necessarily in the range asked for), the range is read
  * alone.
  */
-static int file_disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
+bool plat_block_read(uint64_t lba, uint32_t count, void *buf)
 {
-	struct loader *ld = ctx;
+	struct loader *ld = platform_loader;
 	struct file_window *w = NULL;
 	uint32_t fill = FILE_WINDOW_SECTORS;
 	unsigned i;
 
 	if (!ld->window[0].buf || count >= FILE_WINDOW_SECTORS)
-		return EFI_ERROR(file_disk_read_direct(ld, lba, count, buf)) ?
-			-1 : 0;
+		return !EFI_ERROR(file_disk_read_direct(ld, lba, count, buf));
 	for (i = 0; i < FILE_WINDOWS; i++)
 		if (lba >= ld->window[i].lba &&
 		    lba + count <= ld->window[i].lba + ld->window[i].sectors)
@@ -123,36 +128,40 @@ static int file_disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
 	if (!w) {
 		w = &ld->window[(ld->window_last + 1) % FILE_WINDOWS];
 		/* common/fat.c reads inside the partition only. */
-		if (fill > ld->fat.part_sectors - lba)
-			fill = (uint32_t)(ld->fat.part_sectors - lba);
+		if (fill > ld->part_sectors - lba)
+			fill = (uint32_t)(ld->part_sectors - lba);
 		w->sectors = 0;
 		if (EFI_ERROR(file_disk_read_direct(ld, lba, fill, w->buf)))
-			return EFI_ERROR(file_disk_read_direct(ld, lba, count,
-							       buf)) ? -1 : 0;
+			return !EFI_ERROR(file_disk_read_direct(ld, lba, count,
+								buf));
 		w->lba = lba;
 		w->sectors = fill;
 	}
 	ld->window_last = (unsigned)(w - ld->window);
 	BS->CopyMem(buf, w->buf + (lba - w->lba) * 512, (UINTN)count * 512);
-	return 0;
+	return true;
 }
 
 /*
- * Mount the boot partition with common/fat.c for the chain checks. Without
- * Disk I/O, or on a file system it cannot read, the checks are skipped
- * (the trace says so): the firmware's driver still reads the files.
+ * Mount the boot partition with core/file.c over plat_block_read(). False
+ * without Disk I/O, or on a file system common/fat.c cannot read (the
+ * trace says which): then the firmware's file system reads the files.
  */
-static void file_mount_fat(struct loader *ld, EFI_HANDLE device)
+static bool file_mount_blocks(struct loader *ld, EFI_HANDLE device)
 {
 	EFI_PHYSICAL_ADDRESS window;
 	enum fat_error err;
 	unsigned i;
 
-	ld->fat_ok = false;
+	ld->disk_io = NULL;
 	if (!ld->block_io ||
 	    EFI_ERROR(BS->HandleProtocol(device, &DiskIoProtocol,
-					 (void **)&ld->disk_io)))
-		return;
+					 (void **)&ld->disk_io))) {
+		ld->disk_io = NULL;
+		console_trace(ld, "trace: files through the firmware (no Disk "
+			      "I/O on the boot partition)\n");
+		return false;
+	}
 	/* Without windows, every small read is a command of its own. */
 	ld->window_last = 0;
 	for (i = 0; i < FILE_WINDOWS; i++) {
@@ -165,44 +174,19 @@ static void file_mount_fat(struct loader *ld, EFI_HANDLE device)
 		for (i = 0; i < FILE_WINDOWS; i++)
 			ld->window[i].buf = (uint8_t *)(UINTN)window +
 					    i * FILE_WINDOW_SECTORS * 512;
-	ld->fat_disk.read = file_disk_read;
-	ld->fat_disk.ctx = ld;
-	err = fat_mount(&ld->fat, &ld->fat_disk, 0,
-			(ld->block_io->Media->LastBlock + 1) *
-			(ld->block_io->Media->BlockSize / 512));
-	ld->fat_ok = err == FAT_OK;
-	if (err)
-		console_trace(ld, "no cluster chain checks: %s\n",
+	ld->part_sectors = (ld->block_io->Media->LastBlock + 1) *
+			   (ld->block_io->Media->BlockSize / 512);
+	err = file_mount(&ld->fat, 0, ld->part_sectors);
+	if (err) {
+		console_trace(ld, "trace: files through the firmware (%s)\n",
 			      fat_strerror(err));
-}
-
-/*
- * The cluster chain of path, walked by common/fat.c (fat_open() checks it
- * whole: free, bad or out-of-range clusters, a loop, a short chain).
- */
-static bool file_check_chain(struct loader *ld, const char *path)
-{
-	struct fat_file f;
-	enum fat_error err;
-
-	if (!ld->fat_ok)
-		return true;
-	err = fat_open(&ld->fat, path, &f);
-	switch (err) {
-	case FAT_OK:
-		return true;
-	case FAT_ERR_BAD_CLUSTER:
-	case FAT_ERR_CHAIN_LOOP:
-	case FAT_ERR_CHAIN_SHORT:
-	case FAT_ERR_IO:
-		console_printf("fat: %s: %s\n", path, fat_strerror(err));
+		ld->disk_io = NULL;
+		if (ld->window[0].buf)
+			BS->FreePages(window, FILE_WINDOWS * FILE_WINDOW_PAGES);
+		ld->window[0].buf = ld->window[1].buf = NULL;
 		return false;
-	default:
-		/* Names the firmware finds and we do not: its word counts. */
-		console_trace(ld, "no cluster chain check for %s: %s\n", path,
-			      fat_strerror(err));
-		return true;
 	}
+	return true;
 }
 
 /* "/boot/vmlinuz" -> L"\\boot\\vmlinuz" */
@@ -221,9 +205,10 @@ static bool file_path_to_efi(const char *path, CHAR16 *out, size_t max)
 	return true;
 }
 
-bool file_open(struct loader *ld, const char *path, EFI_FILE_HANDLE *fh,
-	       uint64_t *size)
+bool plat_fs_open(const char *path, void **fs, uint64_t *size)
 {
+	struct loader *ld = platform_loader;
+	EFI_FILE_HANDLE *fh = (EFI_FILE_HANDLE *)fs;
 	CHAR16 name[CONFIG_PATH_MAX];
 	union {
 		EFI_FILE_INFO info;
@@ -250,16 +235,12 @@ bool file_open(struct loader *ld, const char *path, EFI_FILE_HANDLE *fh,
 	if (EFI_ERROR(st)) {
 		console_printf("file: cannot read the size of %s: %s\n", path,
 			       console_status_name(st));
-		file_close(h);
+		plat_fs_close(h);
 		return false;
 	}
 	if (u.info.Attribute & EFI_FILE_DIRECTORY) {
 		console_printf("file: %s: is a directory, not a file\n", path);
-		file_close(h);
-		return false;
-	}
-	if (!file_check_chain(ld, path)) {
-		file_close(h);
+		plat_fs_close(h);
 		return false;
 	}
 	*fh = h;
@@ -291,61 +272,20 @@ static bool file_reopen(struct loader *ld, const char *path,
 				bio->Media->BlockSize, (void *)block);
 		BS->FreePages(block, 1);
 	}
-	file_close(*fh);
-	return file_open(ld, path, fh, &size);
+	plat_fs_close(*fh);
+	return plat_fs_open(path, (void **)fh, &size);
 }
 
-/*
- * With DMA on: the range through common/fat.c, whose fat_read() reads the
- * file's cluster runs in large requests, by DMA straight into buf. False
- * when it cannot: then the firmware's file reads take over, unless the
- * drive itself failed a sector three times (ld->dma_media_error; ata.c
- * says why the firmware is not asked then), which fails the file.
- */
-static bool file_read_dma(struct loader *ld, const char *path,
-			  uint64_t offset, void *buf, uint64_t len)
+bool plat_fs_read(const char *path, void **fs, uint64_t offset, void *buf,
+		  uint64_t len)
 {
-	struct fat_file f;
-	enum fat_error err;
-
-	ld->dma_media_error = false;
-	if (!ld->fat_ok || !ata_can_read_to(ld, buf, len) ||
-	    offset + len > UINT32_MAX)
-		return false;
-	err = fat_open(&ld->fat, path, &f);
-	if (err == FAT_OK && offset + len > f.size)
-		err = FAT_ERR_IO;
-	if (err == FAT_OK) {
-		ld->dma_strict = true;
-		err = fat_read(&ld->fat, &f, (uint32_t)offset, buf,
-			       (uint32_t)len);
-		ld->dma_strict = false;
-	}
-	if (err && ld->dma_media_error) {
-		/* The drive failed it three times: as stage2 says it. */
-		console_printf("fat: %s: reading %llu bytes at offset %llu: "
-			       "%s\n", path, (unsigned long long)len,
-			       (unsigned long long)offset, fat_strerror(err));
-		return false;
-	}
-	if (err && ld->dma.on)
-		console_trace(ld, "trace: %s read through the firmware (%s)\n",
-			      path, fat_strerror(err));
-	return err == FAT_OK;
-}
-
-bool file_read(struct loader *ld, EFI_FILE_HANDLE *fhp, const char *path,
-	       uint64_t offset, void *buf, uint64_t len)
-{
+	struct loader *ld = platform_loader;
+	EFI_FILE_HANDLE *fhp = (EFI_FILE_HANDLE *)fs;
 	uint8_t *p = buf;
 	uint64_t done = 0;
 	unsigned attempt = 1;
 	EFI_STATUS st;
 
-	if (file_read_dma(ld, path, offset, buf, len))
-		return true;
-	if (ld->dma_media_error)
-		return false;
 	while (done < len) {
 		uint64_t at = offset + done;
 		UINTN n = len - done;
@@ -393,8 +333,10 @@ bool file_read(struct loader *ld, EFI_FILE_HANDLE *fhp, const char *path,
 	return true;
 }
 
-void file_close(EFI_FILE_HANDLE fh)
+void plat_fs_close(void *fs)
 {
+	EFI_FILE_HANDLE fh = fs;
+
 	if (fh)
 		fh->Close(fh);
 }

@@ -13,6 +13,7 @@
  * writes are the shared ones of common/bzimage.c, so this loader, stage2
  * and mkdisk accept the same kernels and say the same things about them.
  */
+#include "file.h"
 #include "load.h"
 #include "loader.h"
 #include "trace.h"
@@ -101,26 +102,27 @@ bool linux_load_kernel(struct loader *ld)
 	const char *path = ld->entry->kernel;
 	struct bzimage_info *info = &ld->info;
 	enum bzimage_error err;
-	EFI_FILE_HANDLE fh;
+	struct file fh;
 	char msg[256];
 	uint64_t size, head;
 	struct sha256 h;
 	bool ok;
 
 	/* The header: is this a bzImage we can boot? */
-	if (!file_open(ld, path, &fh, &size))
+	if (!file_open_say(path, &fh))
 		return false;
+	size = fh.size;
 	/* The setup code too, not only BZIMAGE_PROBE_BYTES: the version. */
 	head = size < sizeof(ld->kernel_head) ? size : sizeof(ld->kernel_head);
-	if (!file_read(ld, &fh, path, 0, ld->kernel_head, head)) {
-		file_close(fh);
+	if (!file_read_say(path, &fh, 0, ld->kernel_head, head)) {
+		file_close(&fh);
 		return false;
 	}
 	err = bzimage_check(ld->kernel_head, (size_t)head, size, info);
 	if (err != BZIMAGE_OK) {
 		bzimage_format_error(msg, sizeof(msg), path, err, info);
 		console_printf("linux: %s\n", msg);
-		file_close(fh);
+		file_close(&fh);
 		return false;
 	}
 	load_say_kernel(path, size, info->version);
@@ -134,21 +136,21 @@ bool linux_load_kernel(struct loader *ld)
 	 */
 	ld->entry_32 = !(info->xloadflags & XLF_KERNEL_64);
 	if (!linux_place_kernel(ld)) {
-		file_close(fh);
+		file_close(&fh);
 		return false;
 	}
 	/* The 32-bit entry leaves long mode from a page below 4 GiB. */
 	if (ld->entry_32 && !memory_alloc_below(EFI_BELOW_4G, EFI_PAGE_SIZE,
 						EfiLoaderCode,
 						&ld->trampoline_addr)) {
-		file_close(fh);
+		file_close(&fh);
 		return false;
 	}
 
 	/* The whole protected-mode part in one read: see file.c. */
-	ok = file_read(ld, &fh, path, info->setup_bytes,
-		       (void *)ld->load.kernel_addr, info->kernel_bytes);
-	file_close(fh);
+	ok = file_read_say(path, &fh, info->setup_bytes,
+			   (void *)ld->load.kernel_addr, info->kernel_bytes);
+	file_close(&fh);
 	/* The file is the setup part (read into kernel_head) and the rest. */
 	if (ok && ld->entry->kernel_hash.set) {
 		sha256_init(&h);
@@ -168,7 +170,7 @@ bool linux_load_kernel(struct loader *ld)
 bool linux_load_initrds(struct loader *ld)
 {
 	const struct config_entry *e = ld->entry;
-	EFI_FILE_HANDLE fh[CONFIG_MAX_INITRDS];
+	struct file fh[CONFIG_MAX_INITRDS];
 	uint64_t size[CONFIG_MAX_INITRDS], offset[CONFIG_MAX_INITRDS];
 	uint64_t total = 0, addr = 0, room = 0;
 	struct memory_map snapshot;
@@ -184,9 +186,9 @@ bool linux_load_initrds(struct loader *ld)
 	 * the next one.
 	 */
 	for (opened = 0; opened < n; opened++) {
-		if (!file_open(ld, e->initrd[opened], &fh[opened],
-			       &size[opened]))
+		if (!file_open_say(e->initrd[opened], &fh[opened]))
 			goto out;
+		size[opened] = fh[opened].size;
 		offset[opened] = align_up(total, 4);
 		total = offset[opened] + size[opened];
 	}
@@ -225,8 +227,8 @@ bool linux_load_initrds(struct loader *ld)
 		uint64_t end = i + 1 < n ? offset[i + 1] : total;
 
 		load_say_initrd(e->initrd[i], size[i]);
-		if (!file_read(ld, &fh[i], e->initrd[i], 0, p + offset[i],
-			       size[i]))
+		if (!file_read_say(e->initrd[i], &fh[i], 0, p + offset[i],
+				   size[i]))
 			goto out;
 		if (e->initrd_hash[i].set) {
 			struct sha256 h;
@@ -247,7 +249,7 @@ bool linux_load_initrds(struct loader *ld)
 	ok = true;
 out:
 	for (unsigned i = 0; i < opened; i++)
-		file_close(fh[i]);
+		file_close(&fh[i]);
 	return ok;
 }
 

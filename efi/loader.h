@@ -108,11 +108,10 @@ struct loader {
 	EFI_HANDLE image;
 	EFI_FILE_HANDLE root;		/* root directory of the boot volume */
 	EFI_BLOCK_IO *block_io;		/* the boot partition, for a reset */
-	EFI_DISK_IO *disk_io;		/* the same, for the chain check */
-	/* common/fat.c over disk_io: checks each file's cluster chain. */
-	struct fat_disk fat_disk;
-	struct fat_volume fat;
-	bool fat_ok;
+	/* The same, read as blocks by core/file.c; NULL: not mounted. */
+	EFI_DISK_IO *disk_io;
+	uint64_t part_sectors;
+	struct fat_volume fat;		/* core/file.c's volume */
 	/* Its read windows (file.c); window_last: the one used last. */
 	struct file_window window[FILE_WINDOWS];
 	unsigned window_last;
@@ -139,8 +138,6 @@ struct loader {
 	uint64_t map_alloc_bytes;
 	unsigned reads;			/* file Reads and DMA commands (trace) */
 	struct ata_boot_disk dma;
-	bool dma_strict;		/* file.c: a DMA failure is a failure */
-	bool dma_media_error;		/* ata.c: the drive failed a read */
 };
 
 /*
@@ -156,14 +153,12 @@ const char *console_status_name(EFI_STATUS status);
 /* After ExitBootServices: print on COM1 only, or not at all. */
 void console_boot_services_gone(void);
 
-/* file.c: the FAT volume this loader was loaded from. */
+/*
+ * file.c: the FAT volume this loader was loaded from, mounted by
+ * core/file.c over its blocks, else opened through the firmware's file
+ * system (the plat_fs_*() fallback).
+ */
 bool file_open_boot_volume(struct loader *ld);
-bool file_open(struct loader *ld, const char *path, EFI_FILE_HANDLE *fh,
-	       uint64_t *size);
-/* May replace *fh (a new handle to try again after a device error). */
-bool file_read(struct loader *ld, EFI_FILE_HANDLE *fh, const char *path,
-	       uint64_t offset, void *buf, uint64_t len);
-void file_close(EFI_FILE_HANDLE fh);
 
 /*
  * ata.c: reading the boot disk by IDE DMA, once proven to read what the
@@ -174,11 +169,18 @@ void ata_open_boot_disk(struct loader *ld);
 bool ata_can_read_to(const struct loader *ld, const void *buf,
 		     uint64_t bytes);
 /*
- * count sectors at lba of the boot partition to buf. False when DMA cannot
- * read it; after a failed command (one message), DMA is off for good.
+ * count sectors at lba of the boot partition to buf. ATA_READ_NO_DMA when
+ * DMA cannot read it (after a failed command, with one message, DMA is off
+ * for good); ATA_READ_MEDIA_ERROR when the drive failed a sector three
+ * times: then the read fails, the firmware is not asked.
  */
-bool ata_read_boot_disk(struct loader *ld, uint64_t lba, uint32_t count,
-			void *buf);
+enum ata_read {
+	ATA_READ_OK,
+	ATA_READ_NO_DMA,
+	ATA_READ_MEDIA_ERROR,
+};
+enum ata_read ata_read_boot_disk(struct loader *ld, uint64_t lba,
+				 uint32_t count, void *buf);
 void ata_close_boot_disk(struct loader *ld);
 
 /*

@@ -4,7 +4,7 @@
  * 16-bit boot protocol (Documentation/x86/boot.rst), from stage2's 32-bit
  * protected mode.
  *
- * In: a mounted FAT volume, one config entry and the E820 map. Out: the
+ * In: the boot partition mounted by core/file.c, one config entry and the E820 map. Out: the
  * kernel's real-mode part at REALMODE_KERNEL_ADDR (segment X) with its
  * header written, the protected-mode part at 0x100000, the initrds
  * concatenated high in RAM, the command line at X+0xe000, and a jump to
@@ -12,6 +12,7 @@
  * On any failure it prints one line naming the file and returns false.
  */
 #include "bzimage.h"
+#include "file.h"
 #include "fmt.h"
 #include "layout.h"
 #include "load.h"
@@ -19,34 +20,6 @@
 #include "sha256.h"
 #include "stage2.h"
 #include "trace.h"
-
-/* The first bytes of the kernel file, for bzimage_check(). */
-static uint8_t kernel_probe[BZIMAGE_PROBE_BYTES];
-
-/* Each step prints its one-line error and returns false on failure. */
-static bool open_file(struct fat_volume *vol, const char *path,
-		      struct fat_file *file)
-{
-	enum fat_error err = fat_open(vol, path, file);
-
-	if (err)
-		console_printf("fat: %s: %s\n", path, fat_strerror(err));
-	else if (file->is_dir)
-		console_printf("fat: %s: is a directory\n", path);
-	return !err && !file->is_dir;
-}
-
-static bool read_file(struct fat_volume *vol, const char *path,
-		      const struct fat_file *file, uint32_t offset, void *dst,
-		      uint32_t len)
-{
-	enum fat_error err = fat_read(vol, file, offset, dst, len);
-
-	if (err)
-		console_printf("fat: %s: reading %u bytes at offset %u: %s\n",
-			       path, len, offset, fat_strerror(err));
-	return !err;
-}
 
 /*
  * A file pinned by "path#HASH" in the config: do the bytes loaded match?
@@ -86,11 +59,11 @@ static uint64_t align4(uint64_t v)
 	return (v + 3) & ~3ull;
 }
 
-bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
+bool linux_boot(const struct config_entry *entry,
 		const struct e820_entry *map, unsigned map_len)
 {
 	uint8_t *realmode = (uint8_t *)REALMODE_KERNEL_ADDR;
-	struct fat_file kernel, initrd[CONFIG_MAX_INITRDS];
+	struct file kernel, initrd[CONFIG_MAX_INITRDS];
 	struct linux_load load = { 0 };
 	struct bzimage_info info;
 	enum bzimage_error berr;
@@ -101,12 +74,17 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 	char msg[256];
 
 	/* The header: is this a bzImage we can boot? */
-	if (!open_file(vol, entry->kernel, &kernel) ||
-	    !read_file(vol, entry->kernel, &kernel, 0, kernel_probe,
-		       kernel.size < sizeof(kernel_probe) ?
-		       kernel.size : sizeof(kernel_probe)))
+	/*
+	 * Its first bytes go where the real-mode part will: free until then,
+	 * and no .bss for them. Zeroed first: a short file leaves a tail.
+	 */
+	memset(realmode, 0, BZIMAGE_PROBE_BYTES);
+	if (!file_open_say(entry->kernel, &kernel) ||
+	    !file_read_say(entry->kernel, &kernel, 0, realmode,
+		       kernel.size < BZIMAGE_PROBE_BYTES ?
+		       kernel.size : BZIMAGE_PROBE_BYTES))
 		return false;
-	berr = bzimage_check(kernel_probe, sizeof(kernel_probe), kernel.size,
+	berr = bzimage_check(realmode, BZIMAGE_PROBE_BYTES, kernel.size,
 			     &info);
 	if (berr) {
 		bzimage_format_error(msg, sizeof(msg), entry->kernel, berr,
@@ -149,7 +127,7 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 	load_say_kernel(entry->kernel, kernel.size, info.version);
 
 	/* boot.rst: real-mode part = (setup_sects + 1) * 512 bytes at X. */
-	if (!read_file(vol, entry->kernel, &kernel, 0, realmode,
+	if (!file_read_say(entry->kernel, &kernel, 0, realmode,
 		       info.setup_bytes))
 		return false;
 	sha256_init(&h);
@@ -159,7 +137,7 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 	      info.setup_bytes, info.setup_sects);
 
 	/* The protected-mode part, the rest of the file, at 0x100000. */
-	if (!read_file(vol, entry->kernel, &kernel, info.setup_bytes,
+	if (!file_read_say(entry->kernel, &kernel, info.setup_bytes,
 		       (void *)BZIMAGE_LOAD_ADDR, (uint32_t)info.kernel_bytes))
 		return false;
 	if (entry->kernel_hash.set) {
@@ -175,7 +153,7 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 
 	/* The initrds, concatenated, as high as the rules allow. */
 	for (unsigned i = 0; i < entry->initrd_count; i++) {
-		if (!open_file(vol, entry->initrd[i], &initrd[i]))
+		if (!file_open_say(entry->initrd[i], &initrd[i]))
 			return false;
 		initrd_total = align4(initrd_total) + initrd[i].size;
 	}
@@ -202,7 +180,7 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 			*(uint8_t *)(uintptr_t)(load.initrd_addr + offset++) = 0;
 		dst = (uint8_t *)(uintptr_t)(load.initrd_addr + offset);
 		load_say_initrd(entry->initrd[i], initrd[i].size);
-		if (!read_file(vol, entry->initrd[i], &initrd[i], 0, dst,
+		if (!file_read_say(entry->initrd[i], &initrd[i], 0, dst,
 			       initrd[i].size))
 			return false;
 		if (entry->initrd_hash[i].set) {
@@ -213,7 +191,7 @@ bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
 				return false;
 		}
 		trace(TRACE_INITRD, entry->initrd[i],
-		      (unsigned long long)(uintptr_t)dst, initrd[i].size);
+		      (unsigned long long)(uintptr_t)dst, (unsigned)initrd[i].size);
 		offset += initrd[i].size;
 	}
 

@@ -13,6 +13,7 @@
 #include "bios.h"
 #include "boot.h"
 #include "bzimage.h"
+#include "file.h"
 #include "gpt.h"
 #include "layout.h"
 #include "mbr.h"
@@ -32,6 +33,7 @@ struct boot_partition {
 extern const struct stage2_info stage2_info;
 
 static struct config config;
+static struct fat_volume boot_volume;
 static uint8_t sector[512];
 
 /*
@@ -113,10 +115,10 @@ static void trace_partition(const struct boot_partition *part)
 
 static void mount_fat(const struct boot_partition *part)
 {
-	static const struct fat_disk disk = { disk_read_callback, NULL };
 	enum fat_error err;
 
-	err = fat_mount(&boot_volume, &disk, part->lba, part->sectors);
+	/* core/file.c reads every file through it, by plat_block_read(). */
+	err = file_mount(&boot_volume, part->lba, part->sectors);
 	if (err)
 		fatal("fat: partition at LBA %llu: %s",
 		      (unsigned long long)part->lba, fat_strerror(err));

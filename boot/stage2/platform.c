@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * platform.c - the BIOS backend's side of core/platform.h, beyond the
- * console (console.c): time from the BIOS timer, a reboot, the config
- * file through common/fat.c on the boot partition, memory for the core,
- * and an entry booted by linux.c. 32-bit protected mode; BIOS calls via
+ * console (console.c): time from the BIOS timer, a reboot, block reads of
+ * the boot disk for core/file.c (disk.c), memory for the core, and an
+ * entry booted by linux.c. 32-bit protected mode; BIOS calls via
  * bios_int().
  */
 #include "bios.h"
@@ -15,7 +15,6 @@
 /* The BIOS timer's tick, 1/18.2 s, in whole ms (54.9 ms, rounded). */
 #define MS_PER_TICK	55
 
-struct fat_volume boot_volume;
 struct e820_entry e820_map[E820_MAX_ENTRIES];
 unsigned e820_len;
 
@@ -25,9 +24,6 @@ unsigned e820_len;
  */
 static uint8_t arena[CONFIG_MAX_BYTES + 1];
 static bool arena_used;
-
-/* The file plat_file_open() opened. */
-static struct fat_file open_file;
 
 uint32_t plat_time_ms(void)
 {
@@ -73,40 +69,37 @@ void plat_free(void *p)
 		arena_used = false;
 }
 
-bool plat_file_open(const char *path, uint64_t *size, const char **why)
+bool plat_block_read(uint64_t lba, uint32_t count, void *buf)
 {
-	enum fat_error err = fat_open(&boot_volume, path, &open_file);
-
-	if (err) {
-		*why = fat_strerror(err);
-		return false;
-	}
-	if (open_file.is_dir) {
-		*why = "is a directory";
-		return false;
-	}
-	*size = open_file.size;
-	return true;
+	return disk_read_sectors(lba, count, buf) == 0;
 }
 
-bool plat_file_read(const char *path, uint64_t offset, void *buf,
-		    uint64_t len, const char **why)
+/* Never called: stage2 mounts the boot partition or stops (main.c). */
+bool plat_fs_open(const char *path, void **fs, uint64_t *size)
 {
-	enum fat_error err;
-
-	(void)path;
-	err = fat_read(&boot_volume, &open_file, (uint32_t)offset, buf,
-		       (uint32_t)len);
-	if (err)
-		*why = fat_strerror(err);
-	return !err;
+	(void)fs;
+	(void)size;
+	console_printf("fat: %s: the boot partition is not mounted\n", path);
+	return false;
 }
 
-void plat_file_close(void)
+bool plat_fs_read(const char *path, void **fs, uint64_t offset, void *buf,
+		  uint64_t len)
 {
+	(void)fs;
+	(void)offset;
+	(void)buf;
+	(void)len;
+	console_printf("fat: %s: the boot partition is not mounted\n", path);
+	return false;
+}
+
+void plat_fs_close(void *fs)
+{
+	(void)fs;
 }
 
 void plat_boot_entry(const struct config_entry *entry)
 {
-	linux_boot(&boot_volume, entry, e820_map, e820_len);
+	linux_boot(entry, e820_map, e820_len);
 }

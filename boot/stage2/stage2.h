@@ -55,7 +55,7 @@ void disk_enable_dma(bool allowed, uint64_t sample_lba);
 int disk_read_sectors(uint64_t lba, uint32_t count, void *dst);
 /* Disk requests made so far, INT 13h calls and DMA commands (the trace). */
 unsigned disk_read_count(void);
-/* The same with the struct fat_disk callback signature. */
+/* disk_read_sectors() as a callback (the GPT reader's). */
 int disk_read_callback(void *ctx, uint64_t lba, uint32_t count, void *buf);
 
 /* ata.c: the boot disk's IDE channel, read by bus-master DMA. */
@@ -76,11 +76,10 @@ void ata_close(void);
  * linux.c: load the entry's kernel and initrds, and jump. Returns false,
  * after printing why, only when the entry cannot be booted.
  */
-bool linux_boot(struct fat_volume *vol, const struct config_entry *entry,
+bool linux_boot(const struct config_entry *entry,
 		const struct e820_entry *map, unsigned map_len);
 
 /* platform.c: what the core's operations work on, set up by main.c. */
-extern struct fat_volume boot_volume;
 extern struct e820_entry e820_map[E820_MAX_ENTRIES];
 extern unsigned e820_len;
 

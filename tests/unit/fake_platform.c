@@ -11,6 +11,7 @@
 
 #include "console.h"
 #include "fake_platform.h"
+#include "file.h"
 #include "keys.h"
 #include "platform.h"
 
@@ -40,6 +41,9 @@ static struct {
 	} file[FAKE_FILES_MAX];
 	unsigned files;
 	int open;		/* index into file[], -1: none */
+	const uint8_t *disk;	/* fake_disk() */
+	uint64_t disk_sectors, disk_bad;
+	unsigned disk_reads;
 	bool no_memory;
 	int allocs;
 	const char *bootable[FAKE_BOOTABLE_MAX];
@@ -50,7 +54,12 @@ static struct {
 
 void fake_reset(void)
 {
+	static struct fat_volume none;
+
 	memset(&fake, 0, sizeof(fake));
+	/* No disk: nothing mounted, files through plat_fs_*(). */
+	file_mount(&none, 0, 0);
+	fake.disk_reads = 0;
 	fake.crlf = true;
 	fake.open = -1;
 	/* The core's own state: trace off, no half-decoded sequence. */
@@ -211,34 +220,62 @@ void plat_free(void *p)
 	free(p);
 }
 
-bool plat_file_open(const char *path, uint64_t *size, const char **why)
+/* The firmware's file system: fake_file()'s files (nothing mounted). */
+bool plat_fs_open(const char *path, void **fs, uint64_t *size)
 {
 	for (unsigned i = 0; i < fake.files; i++) {
 		if (strcmp(fake.file[i].path, path) == 0) {
 			fake.open = (int)i;
+			*fs = &fake.file[i];
 			*size = fake.file[i].size;
 			return true;
 		}
 	}
-	*why = "no such file or directory";
+	plat_console_write("file: cannot open ", 18);
+	plat_console_write(path, strlen(path));
+	plat_console_write("\r\n", 2);
 	return false;
 }
 
-bool plat_file_read(const char *path, uint64_t offset, void *buf,
-		    uint64_t len, const char **why)
+bool plat_fs_read(const char *path, void **fs, uint64_t offset, void *buf,
+		  uint64_t len)
 {
 	(void)path;
-	if (fake.open < 0 || offset + len > fake.file[fake.open].size) {
-		*why = "read past the end";
+	if (!*fs || fake.open < 0 ||
+	    offset + len > fake.file[fake.open].size)
 		return false;
-	}
 	memcpy(buf, (const char *)fake.file[fake.open].data + offset, len);
 	return true;
 }
 
-void plat_file_close(void)
+void plat_fs_close(void *fs)
 {
+	(void)fs;
 	fake.open = -1;
+}
+
+/* The disk: fake_disk()'s image, 512-byte sectors. */
+bool plat_block_read(uint64_t lba, uint32_t count, void *buf)
+{
+	fake.disk_reads++;
+	if (!fake.disk || lba + count > fake.disk_sectors ||
+	    (fake.disk_bad && fake.disk_bad >= lba &&
+	     fake.disk_bad < lba + count))
+		return false;
+	memcpy(buf, fake.disk + lba * 512, (size_t)count * 512);
+	return true;
+}
+
+void fake_disk(const uint8_t *image, uint64_t sectors, uint64_t bad_lba)
+{
+	fake.disk = image;
+	fake.disk_sectors = sectors;
+	fake.disk_bad = bad_lba;
+}
+
+unsigned fake_disk_reads(void)
+{
+	return fake.disk_reads;
 }
 
 void plat_boot_entry(const struct config_entry *entry)

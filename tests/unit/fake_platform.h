@@ -37,6 +37,13 @@ void fake_key(uint32_t at_ms, int key);
 void fake_serial(uint32_t at_ms, const char *bytes, size_t len);
 /* A file on the boot volume; data is not copied. */
 void fake_file(const char *path, const void *data, size_t size);
+/*
+ * The disk plat_block_read() reads: sectors of image (not copied); a read
+ * that covers bad_lba (0: none) fails.
+ */
+void fake_disk(const uint8_t *image, uint64_t sectors, uint64_t bad_lba);
+/* plat_block_read() calls since fake_reset(). */
+unsigned fake_disk_reads(void);
 /* plat_alloc() fails from now on. */
 void fake_no_memory(void);
 /* Entries whose plat_boot_entry() "starts the kernel"; others fail. */

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+/*
+ * file.c - the file layer of file.h: common/fat.c over plat_block_read(),
+ * else the firmware's file system. One FAT volume, the boot partition.
+ *
+ * Speed: fat_open() notes a file's cluster runs and fat_read() asks for
+ * each run in one plat_block_read(), straight into the caller's buffer;
+ * the backend cuts that into its commands (16 MiB by DMA, 64 KiB through
+ * INT 13h), so a kernel or a 64 MiB initrd takes a few commands.
+ */
+#include "console.h"
+#include "file.h"
+#include "platform.h"
+
+static struct fat_volume *volume;
+static bool mounted;
+
+static int block_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
+{
+	(void)ctx;
+	return plat_block_read(lba, count, buf) ? 0 : -1;
+}
+
+static const struct fat_disk disk = { block_read, NULL };
+
+enum fat_error file_mount(struct fat_volume *vol, uint64_t part_lba,
+			  uint64_t sectors)
+{
+	enum fat_error err = fat_mount(vol, &disk, part_lba, sectors);
+
+	volume = vol;
+	mounted = err == FAT_OK;
+	return err;
+}
+
+bool file_mounted(void)
+{
+	return mounted;
+}
+
+bool file_open(const char *path, struct file *f, const char **why)
+{
+	enum fat_error err;
+
+	*why = NULL;
+	f->path = path;
+	f->fs = NULL;
+	if (!mounted)
+		return plat_fs_open(path, &f->fs, &f->size);
+	err = fat_open(volume, path, &f->fat);
+	if (err) {
+		*why = fat_strerror(err);
+		return false;
+	}
+	if (f->fat.is_dir) {
+		*why = "is a directory";
+		return false;
+	}
+	f->size = f->fat.size;
+	return true;
+}
+
+bool file_read(struct file *f, uint64_t offset, void *buf, uint64_t len,
+	       const char **why)
+{
+	enum fat_error err;
+
+	*why = NULL;
+	if (!mounted)
+		return plat_fs_read(f->path, &f->fs, offset, buf, len);
+	/* FAT sizes are 32-bit: a range past that is past the file. */
+	if (offset > f->size || len > f->size - offset) {
+		*why = "read past the end of the file";
+		return false;
+	}
+	err = fat_read(volume, &f->fat, (uint32_t)offset, buf,
+		       (uint32_t)len);
+	if (err)
+		*why = fat_strerror(err);
+	return !err;
+}
+
+void file_close(struct file *f)
+{
+	if (!mounted && f->fs)
+		plat_fs_close(f->fs);
+	f->fs = NULL;
+}
+
+bool file_open_say(const char *path, struct file *f)
+{
+	const char *why;
+
+	if (file_open(path, f, &why))
+		return true;
+	if (why)
+		console_printf("fat: %s: %s\n", path, why);
+	return false;
+}
+
+bool file_read_say(const char *path, struct file *f, uint64_t offset,
+		   void *buf, uint64_t len)
+{
+	const char *why;
+
+	if (file_read(f, offset, buf, len, &why))
+		return true;
+	if (why)
+		console_printf("fat: %s: reading %llu bytes at offset %llu: "
+			       "%s\n", path, (unsigned long long)len,
+			       (unsigned long long)offset, why);
+	return false;
+}
