@@ -13,6 +13,7 @@
 #include "check.h"
 #include "console.h"
 #include "fake_platform.h"
+#include "file.h"
 #include "keys.h"
 
 /* --- the escape-sequence decoder ------------------------------------ */
@@ -584,6 +585,144 @@ static void test_enrolled(void)
 	      "enrolled: nothing enrolled, nothing refused");
 }
 
+static uint64_t fake_disk_sectors_for_test;
+
+static void run_missing(void)
+{
+	struct file f;
+
+	(void)file_open_say("/boot/none", &f);
+}
+
+/*
+ * core/file.c over plat_block_read(): a FAT16 image built by mtools (as
+ * test_fat.c builds its images), held in memory as the fake disk.
+ */
+static uint8_t *disk_image(uint64_t *sectors)
+{
+	char dir[] = "/tmp/test_core.XXXXXX", cmd[512], path[64];
+	uint8_t *img = NULL, *big;
+	FILE *f;
+	long n;
+
+	if (!mkdtemp(dir))
+		return NULL;
+	snprintf(path, sizeof(path), "%s/big", dir);
+	big = malloc(300 * 1024);
+	for (unsigned i = 0; i < 300 * 1024; i++)
+		big[i] = (uint8_t)(i * 7 + (i >> 9));
+	f = fopen(path, "wb");
+	if (f) {
+		fwrite(big, 1, 300 * 1024, f);
+		fclose(f);
+	}
+	free(big);
+	snprintf(path, sizeof(path), "%s/cfg", dir);
+	f = fopen(path, "wb");
+	if (f) {
+		fputs("entry a\n kernel /boot/big\n", f);
+		fclose(f);
+	}
+	snprintf(cmd, sizeof(cmd), "cd %s && truncate -s 8M d.img && "
+		 "mformat -i d.img -T 16384 -c 4 :: && mmd -i d.img ::/boot && "
+		 "mcopy -i d.img big ::/boot/big && mcopy -i d.img cfg "
+		 "::/bzboot.cfg", dir);
+	if (system(cmd) == 0) {
+		snprintf(path, sizeof(path), "%s/d.img", dir);
+		f = fopen(path, "rb");
+		img = malloc(8 << 20);
+		n = f ? (long)fread(img, 1, 8 << 20, f) : 0;
+		if (f)
+			fclose(f);
+		*sectors = (uint64_t)n / 512;
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "test_core: cannot remove %s\n", dir);
+	return img;
+}
+
+static struct fat_volume vol;
+static struct file big_file;
+static uint8_t *big_buf;
+static bool big_ok;
+
+static void run_mount_and_read(void)
+{
+	read_ok = file_mount(&vol, 0, fake_disk_sectors_for_test) == FAT_OK &&
+		  boot_read_config(&cfg);
+}
+
+static void run_read_big(void)
+{
+	big_ok = file_open_say("/boot/big", &big_file) &&
+		 file_read_say("/boot/big", &big_file, 1000, big_buf,
+			       big_file.size - 1000);
+	file_close(&big_file);
+}
+
+static void test_file_layer(void)
+{
+	uint64_t sectors = 0;
+	uint8_t *img = disk_image(&sectors);
+	uint8_t first[512];
+	unsigned reads;
+	bool same = true;
+
+	CHECK(img && sectors == 16384, "file: the test image was built");
+	if (!img || sectors != 16384) {
+		free(img);
+		return;
+	}
+	fake_reset();
+	fake_disk(img, sectors, 0);
+	fake_disk_sectors_for_test = sectors;
+	fake_run(run_mount_and_read);
+	CHECK(read_ok && cfg.entry_count == 1 &&
+	      strcmp(cfg.entry[0].kernel, "/boot/big") == 0,
+	      "file: the config read from FAT over block reads");
+	CHECK_STREQ(fake_screen(), "", "file: nothing said");
+
+	big_buf = malloc(300 * 1024);
+	reads = fake_disk_reads();
+	fake_run(run_read_big);
+	CHECK(big_ok && big_file.size == 300 * 1024, "file: a 300 KiB file");
+	for (unsigned i = 1000; i < 300 * 1024; i++)
+		same &= big_buf[i - 1000] == (uint8_t)(i * 7 + (i >> 9));
+	CHECK(same, "file: its bytes, from offset 1000");
+	/* One contiguous run: a directory sector or two, then one read. */
+	CHECK(fake_disk_reads() - reads <= 4,
+	      "file: read in few block reads (%u)", fake_disk_reads() - reads);
+
+	fake_run(run_read_big);
+	CHECK(big_ok, "file: read again");
+	/* Its second sector (bytes 512-1023) fails: found by the first. */
+	for (unsigned i = 0; i < 512; i++)
+		first[i] = (uint8_t)(i * 7 + (i >> 9));
+	for (uint64_t lba = 0; lba < sectors; lba++)
+		if (memcmp(img + lba * 512, first, 512) == 0) {
+			fake_disk(img, sectors, lba + 1);
+			break;
+		}
+	fake_run(run_read_big);
+	CHECK(!big_ok, "file: a bad sector fails the read");
+	CHECK(strstr(fake_screen(), "fat: /boot/big: reading 306200 bytes at "
+		     "offset 1000: disk read failed\n") != NULL,
+	      "file: the read error, in stage2's words");
+
+	big_ok = true;
+	fake_reset();
+	fake_disk(img, sectors, 0);
+	fake_run(run_mount_and_read);
+	CHECK(read_ok, "file: mounted again");
+	fake_run(run_missing);
+	CHECK(strstr(fake_screen(), "fat: /boot/none: no such file or "
+		     "directory\n") != NULL, "file: a missing file");
+	fake_reset();
+	free(big_buf);
+	free(img);
+}
+
 int main(void)
 {
 	check_begin("core");
@@ -592,5 +731,6 @@ int main(void)
 	test_entries();
 	test_config();
 	test_enrolled();
+	test_file_layer();
 	return check_end();
 }
