@@ -208,7 +208,11 @@ struct e820_entry *memory_free_ranges(struct memory_map *map,
 				      unsigned *count);
 void memory_free_snapshot(struct memory_map *map);
 bool memory_prepare_map(struct loader *ld);
-bool memory_exit_boot_services(struct loader *ld);
+/*
+ * The final map, then ExitBootServices. On failure (one line said why),
+ * *gone: ExitBootServices was called, so boot services may be gone.
+ */
+bool memory_exit_boot_services(struct loader *ld, bool *gone);
 
 /* video.c and acpi.c: what the firmware knows about the machine. */
 void video_fill_screen_info(struct loader *ld);

@@ -26,6 +26,8 @@
 /* One entry, from its kernel file to the jump; returns only on failure. */
 static void boot_entry(struct loader *ld)
 {
+	bool gone;
+
 	/* Check the bzImage, place it, read its protected-mode part. */
 	if (!linux_load_kernel(ld))
 		return;
@@ -55,9 +57,17 @@ static void boot_entry(struct loader *ld)
 	linux_trace_handover(ld);
 	load_say_starting();
 
-	/* Final map -> e820 and efi_info, then ExitBootServices. */
-	if (!memory_exit_boot_services(ld))
-		console_fatal();
+	/*
+	 * Final map -> e820 and efi_info, then ExitBootServices. A failure
+	 * before the first ExitBootServices call leaves boot services up:
+	 * the entry loop goes on. After one, the firmware may be half gone
+	 * (no allocation, no key from ConIn): stop there.
+	 */
+	if (!memory_exit_boot_services(ld, &gone)) {
+		if (gone)
+			console_fatal();
+		return;
+	}
 
 	/* Own GDT, interrupts off, RSI = boot_params: the kernel's entry. */
 	linux_start_kernel(ld);

@@ -496,12 +496,14 @@ static enum placement_verdict memory_check_kernel(struct loader *ld,
 				     avoid, navoid, at);
 }
 
-bool memory_exit_boot_services(struct loader *ld)
+bool memory_exit_boot_services(struct loader *ld, bool *gone)
 {
 	EFI_STATUS st = EFI_SUCCESS;
 	enum placement_verdict v;
 	bool tried = false;
 	uint64_t at;
+
+	*gone = false;
 
 	for (unsigned try = 0; try < EXIT_BOOT_SERVICES_TRIES; try++) {
 		/* From here to ExitBootServices: no allocation, no output. */
@@ -540,6 +542,7 @@ bool memory_exit_boot_services(struct loader *ld)
 		memory_fill_efi_info(ld);
 		st = BS->ExitBootServices(ld->image, ld->map.key);
 		tried = true;
+		*gone = true;
 		if (!EFI_ERROR(st)) {
 			console_boot_services_gone();
 			return true;
