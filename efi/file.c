@@ -21,7 +21,7 @@
  * (a file's cluster runs) go in one request, by DMA when ata.c has checked
  * the disk (up to 16 MiB per command); its small reads (a sector of a
  * directory, a few KiB of the FAT) are served from two windows of
- * FILE_WINDOW_SECTORS, each read in one command.
+ * FILE_WINDOW_SECTORS in four windows, each read in one command.
  */
 #include "file.h"
 #include "loader.h"
@@ -104,10 +104,10 @@ static EFI_STATUS file_disk_read_direct(struct loader *ld, uint64_t lba,
 }
 
 /*
- * struct fat_disk's read. A small read comes from one of the windows; when
- * neither holds the sectors, the one not used last is refilled from lba
- * on. The FAT is read in ascending order and a directory sits in a few
- * sectors, so one command serves many reads, and the two windows let the
+ * core/file.c's block read. A small read comes from one of the windows;
+ * when none holds the sectors, the one used longest ago is refilled from
+ * lba on. The FAT is read in ascending order and a directory sits in a
+ * few sectors, so one command serves many reads, and the windows let the
  * directories and the FAT take turns. If a window cannot be read (a bad
  * sector in it, not necessarily in the range asked for), the range is read
  * alone.
@@ -126,7 +126,10 @@ bool plat_block_read(uint64_t lba, uint32_t count, void *buf)
 		    lba + count <= ld->window[i].lba + ld->window[i].sectors)
 			w = &ld->window[i];
 	if (!w) {
-		w = &ld->window[(ld->window_last + 1) % FILE_WINDOWS];
+		w = &ld->window[0];
+		for (i = 1; i < FILE_WINDOWS; i++)
+			if (ld->window[i].used < w->used)
+				w = &ld->window[i];
 		/* common/fat.c reads inside the partition only. */
 		if (fill > ld->part_sectors - lba)
 			fill = (uint32_t)(ld->part_sectors - lba);
@@ -137,7 +140,7 @@ bool plat_block_read(uint64_t lba, uint32_t count, void *buf)
 		w->lba = lba;
 		w->sectors = fill;
 	}
-	ld->window_last = (unsigned)(w - ld->window);
+	w->used = ++ld->window_clock;
 	BS->CopyMem(buf, w->buf + (lba - w->lba) * 512, (UINTN)count * 512);
 	return true;
 }
@@ -163,11 +166,9 @@ static bool file_mount_blocks(struct loader *ld, EFI_HANDLE device)
 		return false;
 	}
 	/* Without windows, every small read is a command of its own. */
-	ld->window_last = 0;
-	for (i = 0; i < FILE_WINDOWS; i++) {
-		ld->window[i].sectors = 0;
-		ld->window[i].buf = NULL;
-	}
+	ld->window_clock = 0;
+	for (i = 0; i < FILE_WINDOWS; i++)
+		ld->window[i] = (struct file_window){ 0 };
 	if (!EFI_ERROR(BS->AllocatePages(AllocateAnyPages, EfiLoaderData,
 					 FILE_WINDOWS * FILE_WINDOW_PAGES,
 					 &window)))
@@ -183,7 +184,8 @@ static bool file_mount_blocks(struct loader *ld, EFI_HANDLE device)
 		ld->disk_io = NULL;
 		if (ld->window[0].buf)
 			BS->FreePages(window, FILE_WINDOWS * FILE_WINDOW_PAGES);
-		ld->window[0].buf = ld->window[1].buf = NULL;
+		for (i = 0; i < FILE_WINDOWS; i++)
+			ld->window[i].buf = NULL;
 		return false;
 	}
 	return true;

@@ -84,12 +84,17 @@ struct memory_map {
  */
 #define MEMORY_AVOID_SPANS	64
 
-/* file.c: sectors from lba, read in one command for common/fat.c. */
-#define FILE_WINDOWS		2
+/*
+ * file.c: sectors from lba, read in one command for common/fat.c. Four:
+ * the FAT, the root and /boot directories and the config each keep one,
+ * so none is read twice (two windows read them again after the config).
+ */
+#define FILE_WINDOWS		4
 struct file_window {
 	uint8_t *buf;			/* NULL: no memory for it */
 	uint64_t lba;
 	uint32_t sectors;		/* 0: empty */
+	unsigned used;			/* window_clock at its last use */
 };
 
 /* ata.c: the boot disk's IDE channel, when it is read by DMA. */
@@ -112,9 +117,9 @@ struct loader {
 	EFI_DISK_IO *disk_io;
 	uint64_t part_sectors;
 	struct fat_volume fat;		/* core/file.c's volume */
-	/* Its read windows (file.c); window_last: the one used last. */
+	/* Its read windows (file.c); window_clock counts their uses. */
 	struct file_window window[FILE_WINDOWS];
-	unsigned window_last;
+	unsigned window_clock;
 	struct config cfg;
 	bool trace;			/* "trace on", or T held at start */
 	const struct config_entry *entry;	/* the entry being booted */
