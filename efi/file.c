@@ -20,8 +20,8 @@
  * Disk I/O or Block I/O, measured alike). So common/fat.c's large reads
  * (a file's cluster runs) go in one request, by DMA when ata.c has checked
  * the disk (up to 16 MiB per command); its small reads (a sector of a
- * directory, a few KiB of the FAT) are served from two windows of
- * FILE_WINDOW_SECTORS in four windows, each read in one command.
+ * directory, a few KiB of the FAT) are served from four windows of
+ * FILE_WINDOW_SECTORS, each read in one command.
  */
 #include "file.h"
 #include "loader.h"
