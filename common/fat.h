@@ -34,13 +34,14 @@
 
 #define FAT_SECTOR_SIZE		512
 /*
- * FAT sectors read in one disk call when a FAT sector is not cached: 32 KiB
- * covers 8192 FAT32 clusters per read (32 MiB of file in 4 KiB clusters),
- * and leaves stage2's .bss region (layout.h) a third free. Each FAT sector
- * of a file is read once (fat_open()), so the size only sets the number
- * of calls: 8 for a 64 MiB file in 1 KiB clusters.
+ * FAT sectors read in one disk call when a FAT sector is not cached: 28 KiB
+ * covers 7168 FAT32 clusters per read (28 MiB of file in 4 KiB clusters),
+ * and leaves stage2's .bss region (layout.h) at least 32 KiB free for
+ * what comes next. Each FAT sector of a file is read once (fat_open()),
+ * so the size only sets the number of calls: 10 for a 64 MiB file in
+ * 1 KiB clusters (64 sectors would make it 8).
  */
-#define FAT_CACHE_SECTORS	64
+#define FAT_CACHE_SECTORS	56
 /*
  * Chains whose runs the volume remembers (fat_open() fills them, oldest
  * replaced first): the kernel and three initrds. Runs kept per chain: a
