@@ -751,8 +751,13 @@ static uint64_t read_epoch(void)
 	return epoch;
 }
 
-/* A file's bytes into the hash; it must still be size_bytes long. */
-static void hash_file(struct image_hash *hash, const struct input *in)
+/*
+ * Every byte of an input file, in pieces, to a consumer; the file must
+ * still be size_bytes long (it was measured when the options were read).
+ */
+static void read_input(const struct input *in,
+		       void (*consume)(void *ctx, const uint8_t *p, size_t n),
+		       void *ctx)
 {
 	static uint8_t buf[1 << 16];
 	uint64_t done = 0;
@@ -771,7 +776,7 @@ static void hash_file(struct image_hash *hash, const struct input *in)
 				   strerror(errno));
 		if (n == 0)
 			break;
-		image_hash_bytes(hash, buf, (size_t)n);
+		consume(ctx, buf, (size_t)n);
 		done += (uint64_t)n;
 	}
 	close(fd);
@@ -782,41 +787,33 @@ static void hash_file(struct image_hash *hash, const struct input *in)
 			   (unsigned long long)in->size_bytes, in->role);
 }
 
+static void consume_image_hash(void *ctx, const uint8_t *p, size_t n)
+{
+	image_hash_bytes(ctx, p, n);
+}
+
+/* A file's bytes into the image hash. */
+static void hash_file(struct image_hash *hash, const struct input *in)
+{
+	read_input(in, consume_image_hash, hash);
+}
+
+static void consume_sha256(void *ctx, const uint8_t *p, size_t n)
+{
+	sha256_update(ctx, p, n);
+}
+
 /*
  * --hashes: the SHA-256 of a file as mcopy will copy it, in hex. The
  * loaders hash what they load and compare it with this.
  */
 static void sha256_input(struct input *in)
 {
-	static uint8_t buf[1 << 16];
 	uint8_t digest[SHA256_DIGEST_SIZE];
 	struct sha256 h;
-	uint64_t done = 0;
-	int fd = open(in->host_path, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
-		mkdisk_die("%s: cannot open the %s: %s", in->host_path,
-			   in->role, strerror(errno));
 	sha256_init(&h);
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			mkdisk_die("%s: read failed: %s", in->host_path,
-				   strerror(errno));
-		if (n == 0)
-			break;
-		sha256_update(&h, buf, (size_t)n);
-		done += (uint64_t)n;
-	}
-	close(fd);
-	if (done != in->size_bytes)
-		mkdisk_die("%s: %llu bytes now, %llu before: the %s changed "
-			   "while mkdisk read it", in->host_path,
-			   (unsigned long long)done,
-			   (unsigned long long)in->size_bytes, in->role);
+	read_input(in, consume_sha256, &h);
 	sha256_final(&h, digest);
 	sha256_to_hex(digest, in->sha256_hex);
 }
