@@ -9,6 +9,7 @@
  *          [--size MiB] [--disk-id HEX] [--hashes] [--enroll-config]
  *          [--gpt] [--format raw|qcow2]
  *   mkdisk inspect FILE [--json] [--mem MiB] [--initrd-size BYTES]
+ *   mkdisk install DISK ... (install.c)
  *
  * The inspect subcommand (inspect.c) only reads FILE and explains it: what
  * it is, every setup header field, and where the loaders would put it.
@@ -277,6 +278,9 @@ static void print_help(void)
 	       "Explain a kernel (or any file) and where the loaders would "
 	       "put it:\n"
 	       "  " INSPECT_USAGE "\n"
+	       "\n"
+	       "Install onto a disk that is already partitioned: "
+	       "mkdisk install --help\n"
 	       "\n"
 	       "Change the files later without mkdisk, e.g.:\n"
 	       "  mcopy -o -i OUT@@1M bzImage ::" MKDISK_KERNEL_PATH "\n"
@@ -1113,6 +1117,9 @@ int main(int argc, char **argv)
 	/* `mkdisk inspect ...` reads one file and builds nothing. */
 	if (argc > 1 && !strcmp(argv[1], "inspect"))
 		return inspect_main(argc - 1, argv + 1);
+	/* `mkdisk install DISK ...` writes onto an existing disk. */
+	if (argc > 1 && !strcmp(argv[1], "install"))
+		return install_main(argc - 1, argv + 1);
 	parse_args(argc, argv, &opt);
 
 	/* 1. The built-in loaders agree with common/ (else a stale build). */

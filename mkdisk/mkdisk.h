@@ -16,6 +16,7 @@
  *   embed.S   stage1.bin, stage2.bin and BOOTX64.EFI, built in
  *   inspect*.c `mkdisk inspect FILE`: what a file is, its setup header, and
  *             where the loaders would put it
+ *   install.c `mkdisk install DISK`: bzboot onto a partitioned disk
  *
  * Hosted code: it runs on the build machine with the C library.
  */
@@ -195,11 +196,19 @@ void image_check_fat(int fd, const char *path, uint32_t partition_sectors,
 int inspect_main(int argc, char **argv);
 
 /*
+ * `mkdisk install DISK ...` (install.c), with argv[0] "install": bzboot
+ * onto a disk that is already partitioned. Returns the exit status.
+ */
+int install_main(int argc, char **argv);
+
+/*
  * The environment every mtools run inherits: MTOOLS_SKIP_CHECK, and the
  * clock at epoch (SOURCE_DATE_EPOCH, TZ=UTC0), so that the same inputs
  * give the same bytes. Call once, before the first tool.
  */
 void mtools_init_environment(uint64_t epoch);
+/* The FAT partition the tools work on: PARTITION_START_LBA unless set. */
+void mtools_set_partition_lba(uint64_t lba);
 /* Run mformat on the partition of image (the OUT.tmp file). */
 void mtools_format(const char *image, const struct fat32_plan *plan,
 		   uint32_t volume_id);

@@ -48,13 +48,21 @@ extern char **environ;
 #define MTOOLS_HEADS		"255"
 #define MTOOLS_SECTORS		"63"
 
+/* The FAT partition's first LBA: mkdisk's own, or install's choice. */
+static uint64_t partition_lba = PARTITION_START_LBA;
+
+void mtools_set_partition_lba(uint64_t lba)
+{
+	partition_lba = lba;
+}
+
 /* "IMAGE@@OFFSET": mtools' syntax for a partition inside an image file. */
 static char *image_spec(const char *image)
 {
 	static char spec[4096 + 32];
 	int n = snprintf(spec, sizeof(spec), "%s@@%llu", image,
-			 (unsigned long long)PARTITION_START_LBA *
-			 MKDISK_SECTOR_SIZE);
+			 (unsigned long long)(partition_lba *
+					      MKDISK_SECTOR_SIZE));
 
 	if (n < 0 || (size_t)n >= sizeof(spec))
 		mkdisk_die("%s: path too long", image);
