@@ -48,7 +48,7 @@ DEPFLAGS = -MMD -MP
 # line naming the package (`make deps` installs them all).
 DEB_PACKAGES := build-essential gcc-multilib nasm gnu-efi mtools dosfstools \
 	fdisk gdisk qemu-system-x86 qemu-utils ovmf busybox-static cpio \
-	xz-utils zstd \
+	xz-utils zstd e2fsprogs \
 	clang lld libclang-rt-14-dev gdb python3
 need = $(if $(shell command -v $(1) 2>/dev/null),,$(error $(1) not found: \
 	install the Debian package $(2) (or run `make deps`)))

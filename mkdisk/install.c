@@ -1267,7 +1267,8 @@ int install_main(int argc, char **argv)
 			fflush(stdout);
 			fprintf(stderr, "mkdisk: install: %s: stopped by %s "
 				"between two writes\n", opt.disk,
-				strsignal(sig));
+				sig == SIGINT ? "SIGINT" :
+				sig == SIGTERM ? "SIGTERM" : "SIGHUP");
 			exit(128 + sig);
 		}
 		do_step(opt.disk, &plan.steps[i]);

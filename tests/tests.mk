@@ -5,6 +5,7 @@
 #   unit     host tests of common/ under ASan/UBSan  (tests/unit/unit.mk)
 #   deps     the #include rules between directories  (tests/deps/)
 #   mkdisk   the image tool's output and refusals    (tests/mkdisk/)
+#   install  mkdisk install onto partitioned disks   (tests/install/)
 #   probe    the protocol probe kernel under QEMU    (tests/probe/probe.mk)
 #   qemu     Debian kernels booted under QEMU        (tests/qemu/qemu.mk)
 #   realimg  memtest86+, iPXE, memdisk under QEMU    (tests/realimg/realimg.mk)
@@ -14,7 +15,7 @@
 include $(sort $(wildcard tests/*/*.mk))
 
 # Which suites `make test` runs; `make test SUITES=unit` picks some.
-SUITES ?= unit deps mkdisk docs probe trace debug qemu realimg faults fuzz
+SUITES ?= unit deps mkdisk install docs probe trace debug qemu realimg faults fuzz
 
 test: all $(UNIT_TESTS) $(TEST_PREREQS)
 	$(Q)UNIT_TESTS="$(UNIT_TESTS)" BUILD="$(BUILD)" \
