@@ -12,6 +12,8 @@
 #            partition with files
 #   gpt      GPT: BIOS boot partition (LBA 40-2047), ESP with the user's
 #            files, ext4 partition with files
+#   gpt-nobios GPT without a BIOS boot partition, the ESP at 2048: stage2
+#            in the gap after the entry array (LBA 34); not booted
 #   gpt-gap  GPT without a BIOS boot partition, the ESP at LBA 64: the gap
 #            after the entry array is too small for stage2; refused
 # After each install: every byte outside the writes that --dry-run
@@ -24,6 +26,7 @@
 # under SeaBIOS and OVMF: the command-line token and the initrd's payload
 # checksum on serial (tests/install/*.expect, format: tests/qemu/lib.sh).
 #
+# install-config: --config FILE, and one naming a missing kernel refused.
 # install-checker: the checks above catch a changed byte and a changed
 # file (on a copy of the installed MBR disk).
 #
@@ -100,40 +103,51 @@ user_ext4() {
         mkfs.ext4 -q -F -d "$dir/rootdir" "$1" "${2}M" >/dev/null 2>&1
 }
 
-# disk_mbr DISK: layout mbr, 160 MiB.
+# disk_mbr DISK: layout mbr, 96 MiB.
 disk_mbr() {
     rm -f "$1"
-    truncate -s 160M "$1" &&
+    truncate -s 96M "$1" &&
         printf '%s\n' 'label: dos' 'label-id: 0x1234abcd' \
             'start=2048, size=131072, type=c, bootable' \
             'start=133120, type=83' | sfdisk -q "$1" &&
         user_fat "$dir/fat.img" 65536 -F 32 && put_fs "$1" 2048 "$dir/fat.img" &&
-        user_ext4 "$dir/ext4.img" 90 && put_fs "$1" 133120 "$dir/ext4.img"
+        user_ext4 "$dir/ext4.img" 30 && put_fs "$1" 133120 "$dir/ext4.img"
 }
 
-# disk_gpt DISK: layout gpt, 160 MiB.
+# disk_gpt DISK: layout gpt, 96 MiB.
 disk_gpt() {
     rm -f "$1"
-    truncate -s 160M "$1" &&
+    truncate -s 96M "$1" &&
         printf '%s\n' 'label: gpt' 'first-lba: 34' \
             "start=40, size=2008, type=$BIOS_TYPE" \
             "start=2048, size=131072, type=$ESP_TYPE" \
-            "start=133120, size=190464, type=$LINUX_TYPE" |
+            "start=133120, size=61440, type=$LINUX_TYPE" |
         sfdisk -q "$1" &&
         user_fat "$dir/fat.img" 65536 -F 32 && put_fs "$1" 2048 "$dir/fat.img" &&
-        user_ext4 "$dir/ext4.img" 90 && put_fs "$1" 133120 "$dir/ext4.img"
+        user_ext4 "$dir/ext4.img" 30 && put_fs "$1" 133120 "$dir/ext4.img"
 }
 
 # disk_gpt_gap DISK: layout gpt-gap: no BIOS boot partition, the ESP at
 # LBA 64, so 30 sectors (LBA 34-63) after the entry array.
 disk_gpt_gap() {
     rm -f "$1"
-    truncate -s 160M "$1" &&
+    truncate -s 96M "$1" &&
         printf '%s\n' 'label: gpt' 'first-lba: 34' \
             "start=64, size=131072, type=$ESP_TYPE" \
-            "start=133120, size=190464, type=$LINUX_TYPE" |
+            "start=133120, size=61440, type=$LINUX_TYPE" |
         sfdisk -q "$1" &&
         user_fat "$dir/fat.img" 65536 -F 32 && put_fs "$1" 64 "$dir/fat.img"
+}
+
+# disk_gpt_nobios DISK: GPT without a BIOS boot partition, the ESP at
+# 2048 as sgdisk and sfdisk place it: stage2 goes in LBA 34-2047.
+disk_gpt_nobios() {
+    rm -f "$1"
+    truncate -s 96M "$1" &&
+        printf '%s\n' 'label: gpt' \
+            "start=2048, size=131072, type=$ESP_TYPE" |
+        sfdisk -q "$1" &&
+        user_fat "$dir/fat.img" 65536 -F 32 && put_fs "$1" 2048 "$dir/fat.img"
 }
 
 # ---- checks ----------------------------------------------------------
@@ -279,6 +293,35 @@ case_gpt() {
     EFI_NOTE=$EFI_EMPTY install_case "$1" disk_gpt 2048 40 /EFI/BOOT/BOOTX64.EFI
 }
 
+case_gpt_nobios() {
+    EFI_NOTE=$EFI_EMPTY install_case "$1" disk_gpt_nobios 2048 34 /EFI/BOOT/BOOTX64.EFI
+}
+
+# --config FILE: the user's config, naming files already on the disk (the
+# installed MBR disk's): it becomes /bzboot.cfg; one naming a missing
+# kernel is refused.
+case_config() {
+    local d=$dir/$1.img cfg=$dir/$1.cfg why
+    [ "${last_install[mbr]:-}" = pass ] ||
+        { fail "$1" "install-mbr did not pass: no disk"; return; }
+    cp --sparse=always "$dir/install-mbr.img" "$d"
+    printf 'timeout 3\nentry mine\n\tkernel /boot/vmlinuz\n\tinitrd /boot/initrd-1.img\n\tcmdline %s\nentry other\n\tkernel /boot/missing\n' \
+        "$CMDLINE" >"$cfg"
+    if ! why=$(refusal_why "$1" "$d" "mkdisk: error: $cfg: entry other: kernel /boot/missing is not on partition 1" --config "$cfg" --force); then
+        fail "$1" "$why"
+        return
+    fi
+    sed -i '/^entry other/,$d' "$cfg"
+    if ! "$MKDISK" install "$d" --config "$cfg" --force >"$dir/$1.out" \
+        2>"$dir/$1.err"; then
+        fail "$1" "install --config failed: $(head -n 1 "$dir/$1.err")"
+    elif ! mtype -i "$d@@$((2048 * 512))" ::/bzboot.cfg | cmp -s - "$cfg"; then
+        fail "$1" "/bzboot.cfg is not the config given"
+    else
+        pass "$1"
+    fi
+}
+
 # boot NAME LAYOUT FIRMWARE: the installed disk boots, token and checksum.
 case_boot() {
     local name=$1 layout=$2 fw=$3 disk=$dir/install-$2.img
@@ -297,27 +340,38 @@ case_boot() {
     fi
 }
 
-# refused NAME DISK WANT MKDISK-ARGS...: mkdisk install exits 1 with the one
-# line WANT on stderr (a regular expression when it starts with ^) and the
-# disk's SHA-256 unchanged.
-refused() {
+# refusal_why NAME DISK WANT MKDISK-ARGS...: mkdisk install must exit 1
+# with the one line WANT on stderr (a regular expression when it starts
+# with ^) and leave the disk's SHA-256 as it was; else print why, return 1.
+refusal_why() {
     local name=$1 disk=$2 want=$3 sha status
     shift 3
     sha=$(disk_sha "$disk")
     "$MKDISK" install "$disk" "$@" >"$dir/$name.out" 2>"$dir/$name.err"
     status=$?
     if [ "$status" -ne 1 ]; then
-        fail "$name" "exit status $status, not 1: $(head -n 1 "$dir/$name.err")"
+        echo "exit status $status, not 1: $(head -n 1 "$dir/$name.err")"
     elif [ "$(wc -l <"$dir/$name.err")" -ne 1 ]; then
-        fail "$name" "not one line on stderr: $(tr '\n' '|' <"$dir/$name.err")"
+        echo "not one line on stderr: $(tr '\n' '|' <"$dir/$name.err")"
     elif [[ $want == ^* ]] && ! grep -qE "$want" "$dir/$name.err"; then
-        fail "$name" "got \"$(cat "$dir/$name.err")\", not /$want/"
+        echo "got \"$(cat "$dir/$name.err")\", not /$want/"
     elif [[ $want != ^* ]] && [ "$(cat "$dir/$name.err")" != "$want" ]; then
-        fail "$name" "got \"$(cat "$dir/$name.err")\", not \"$want\""
+        echo "got \"$(cat "$dir/$name.err")\", not \"$want\""
     elif [ "$(disk_sha "$disk")" != "$sha" ]; then
-        fail "$name" "the disk changed"
+        echo "the disk changed"
     else
-        pass "$name"
+        return 0
+    fi
+    return 1
+}
+
+# refused NAME DISK WANT MKDISK-ARGS...: refusal_why as one case.
+refused() {
+    local why
+    if why=$(refusal_why "$@"); then
+        pass "$1"
+    else
+        fail "$1" "$why"
     fi
 }
 
@@ -521,6 +575,8 @@ fi
 run_install install-mbr case_mbr
 run_install install-gpt case_gpt
 run_plain install-checker case_checker
+run_plain install-gpt-nobios case_gpt_nobios
+run_plain install-config case_config
 run_plain install-gpt-gap case_gpt_gap
 run_plain install-no-esp case_no_esp
 run_plain install-no-fat case_no_fat
