@@ -123,7 +123,7 @@ struct install_plan {
 	uint64_t stage2_lba;
 	uint32_t stage2_sectors;
 	char stage2_place[160];
-	char stage2_found[200];		/* "" when the sectors were free */
+	char stage2_found[200];		/* "" if the sectors were free */
 	char efi_dir[16];
 	char efi_note[200];
 	struct install_file files[MAX_FILES];
@@ -316,8 +316,8 @@ static void plan_gpt(const char *disk, struct install_plan *plan)
 		mkdisk_die("%s: the GPT is damaged: %s", disk, msg);
 	}
 	if (t.primary != GPT_OK)
-		mkdisk_die("%s: primary GPT header at LBA %u: %s; the backup is "
-			   "sound: repair the table first (sgdisk -e, or "
+		mkdisk_die("%s: primary GPT header at LBA %u: %s; the backup "
+			   "is sound: repair the table first (sgdisk -e, or "
 			   "gdisk's recovery menu)", disk, GPT_PRIMARY_LBA,
 			   gpt_strerror(t.primary));
 	err = gpt_read_header(&gd, sector, t.header.alternate_lba, &backup);
@@ -1002,7 +1002,8 @@ static void check_files_back(const char *disk, struct install_plan *plan)
 		if (f.size != plan->files[i].size_bytes)
 			mkdisk_die("%s: %s reads back as %u bytes, not %llu",
 				   disk, plan->files[i].fat_path, f.size,
-				   (unsigned long long)plan->files[i].size_bytes);
+				   (unsigned long long)
+				   plan->files[i].size_bytes);
 	}
 }
 
