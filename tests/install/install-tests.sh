@@ -13,7 +13,8 @@
 #   gpt      GPT: BIOS boot partition (LBA 40-2047), ESP with the user's
 #            files, ext4 partition with files
 #   gpt-nobios GPT without a BIOS boot partition, the ESP at 2048: stage2
-#            in the gap after the entry array (LBA 34); not booted
+#            in the gap after the entry array (LBA 34); booted by SeaBIOS
+#            only (OVMF does not use stage2)
 #   gpt-gap  GPT without a BIOS boot partition, the ESP at LBA 64: the gap
 #            after the entry array is too small for stage2; refused
 # After each install: every byte outside the writes that --dry-run
@@ -37,6 +38,9 @@
 # same name. --dry-run writes nothing. A SIGTERM during an install stops
 # it between two writes, says what was written, and the MBR and stage2's
 # sectors are as they were.
+#
+# A boot case (install-LAYOUT-FIRMWARE) boots the disk its install case
+# (install-LAYOUT) left, so a pattern must select both.
 #
 # Prints `PASS: install-...` or `FAIL: install-...: why` per case and ends
 # with `N passed, N failed`. Work files and logs: $BUILD/tests/install/.
@@ -575,7 +579,7 @@ fi
 run_install install-mbr case_mbr
 run_install install-gpt case_gpt
 run_plain install-checker case_checker
-run_plain install-gpt-nobios case_gpt_nobios
+run_install install-gpt-nobios case_gpt_nobios
 run_plain install-config case_config
 run_plain install-gpt-gap case_gpt_gap
 run_plain install-no-esp case_no_esp
@@ -592,5 +596,6 @@ run_boot install-mbr-bios mbr bios
 run_boot install-mbr-uefi mbr uefi
 run_boot install-gpt-bios gpt bios
 run_boot install-gpt-uefi gpt uefi
+run_boot install-gpt-nobios-bios gpt-nobios bios
 [ "$list_only" -eq 1 ] && exit 0
 finish
