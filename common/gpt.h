@@ -67,6 +67,13 @@ struct gpt_guid {
 /* BIOS boot partition, "Hah!IdontNeedEFI": 21686148-6449-6E6F-744E-656564454649. */
 #define GPT_TYPE_BIOS_BOOT { 0x21686148, 0x6449, 0x6e6f, \
 	{ 0x74, 0x4e, 0x65, 0x65, 0x64, 0x45, 0x46, 0x49 } }
+/*
+ * The Discoverable Partitions Specification's root partition for x86-64,
+ * 4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709: what mkdisk --rootfs types its
+ * ext4 partition as.
+ */
+#define GPT_TYPE_LINUX_ROOT_X86_64 { 0x4f68bce3, 0xe8cd, 0x4db1, \
+	{ 0x96, 0xe7, 0xfb, 0xca, 0xf9, 0x84, 0xb7, 0x09 } }
 
 struct gpt_header {
 	uint64_t signature;		/* 0x00, GPT_SIGNATURE */

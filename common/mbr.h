@@ -39,6 +39,8 @@
 #define MBR_TYPE_FAT32_CHS	0x0b
 #define MBR_TYPE_FAT32_LBA	0x0c
 #define MBR_TYPE_FAT16_LBA	0x0e
+/* Any Linux file system: mkdisk --rootfs's ext4. */
+#define MBR_TYPE_LINUX		0x83
 #define MBR_TYPE_GPT_PROTECTIVE	0xee
 #define MBR_TYPE_EFI_SYSTEM	0xef
 

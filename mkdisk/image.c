@@ -19,6 +19,12 @@
  * `mcopy -i OUT@@1M` reach it the same way on both layouts. stage2's
  * stage2_info record gets the ESP's unique GUID (common/gpt.h).
  *
+ * With --rootfs (image_set_root_partition), a second partition follows
+ * the ESP up to the disk's last MiB: type 0x83 on MBR (partition 2), the
+ * Discoverable Partitions Specification's x86-64 root on GPT (entry 3).
+ * The ESP is then as large as on an image without it that is the root
+ * partition's size smaller, so it keeps the same layout.
+ *
  * The same inputs give the same bytes: the disk signature, the FAT volume
  * ID and the GPT's GUIDs come from a hash of everything that goes into
  * the image (image_hash_*), not from a random source.
@@ -30,8 +36,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <stdlib.h>
 
 #include "config.h"
 #include "crc32.h"
@@ -89,6 +93,9 @@ static size_t embed_size(const uint8_t *start, const uint8_t *end)
  * or copies with the config's hash enrolled (image_enroll_config).
  */
 static const uint8_t *stage2_data, *efi_data;
+
+/* --rootfs: the root partition's size in sectors (0: none). */
+static uint64_t root_sectors;
 
 const uint8_t *image_stage2(size_t *size)
 {
@@ -365,6 +372,9 @@ void image_hash_guids(const struct image_hash *hash, struct image_ids *ids)
 	hash_guid(hash, "disk", &ids->disk_guid);
 	hash_guid(hash, "esp", &ids->esp_guid);
 	hash_guid(hash, "bios boot", &ids->bios_boot_guid);
+	/* New labels only: the GUIDs above stay what they were. */
+	hash_guid(hash, "root", &ids->root_guid);
+	hash_guid(hash, "root ext4", &ids->root_fs_uuid);
 }
 
 static void write_at(int fd, const char *path, const void *buf, size_t len,
@@ -402,6 +412,22 @@ uint32_t image_partition_sectors(uint64_t disk_sectors)
 	return (uint32_t)(sectors & ~(uint64_t)(PARTITION_ALIGN_SECTORS - 1));
 }
 
+void image_set_root_partition(uint64_t sectors)
+{
+	root_sectors = sectors;
+}
+
+/* The ESP's sectors when the root partition, if any, follows it. */
+static uint32_t esp_sectors(uint64_t disk_sectors)
+{
+	return image_partition_sectors(disk_sectors - root_sectors);
+}
+
+uint64_t image_root_first_lba(uint64_t disk_sectors)
+{
+	return PARTITION_START_LBA + (uint64_t)esp_sectors(disk_sectors);
+}
+
 /* stage1 in LBA 0, with stage1_info saying where stage2 is. */
 static void mbr_from_stage1(struct mbr *mbr, uint32_t stage2_lba)
 {
@@ -419,7 +445,7 @@ static void write_mbr(int fd, const char *path, uint64_t disk_sectors,
 {
 	struct mbr mbr;
 	struct mbr_partition part;
-	uint32_t sectors = image_partition_sectors(disk_sectors);
+	uint32_t sectors = esp_sectors(disk_sectors);
 	const uint8_t *stage2;
 	size_t stage2_size;
 
@@ -434,6 +460,17 @@ static void write_mbr(int fd, const char *path, uint64_t disk_sectors,
 	chs_encode(PARTITION_START_LBA, part.chs_first);
 	chs_encode(PARTITION_START_LBA + sectors - 1, part.chs_last);
 	mbr.part[0] = part;
+	if (root_sectors) {
+		uint32_t first = (uint32_t)image_root_first_lba(disk_sectors);
+
+		memset(&part, 0, sizeof(part));
+		part.type = MBR_TYPE_LINUX;
+		part.lba_first = first;
+		part.sectors = (uint32_t)root_sectors;
+		chs_encode(first, part.chs_first);
+		chs_encode(first + part.sectors - 1, part.chs_last);
+		mbr.part[1] = part;
+	}
 
 	write_at(fd, path, &mbr, sizeof(mbr), 0);
 	stage2 = image_stage2(&stage2_size);
@@ -487,6 +524,7 @@ static void write_gpt(int fd, const char *path, uint64_t disk_sectors,
 {
 	static const struct gpt_guid esp_type = GPT_TYPE_EFI_SYSTEM;
 	static const struct gpt_guid bios_type = GPT_TYPE_BIOS_BOOT;
+	static const struct gpt_guid root_type = GPT_TYPE_LINUX_ROOT_X86_64;
 	static struct gpt_entry entries[GPT_ENTRY_COUNT];
 	uint64_t last_lba = disk_sectors - 1;
 	uint64_t backup_entries = last_lba - GPT_ENTRIES_SECTORS;
@@ -504,8 +542,15 @@ static void write_gpt(int fd, const char *path, uint64_t disk_sectors,
 	entries[1].unique = ids->esp_guid;
 	entries[1].first_lba = PARTITION_START_LBA;
 	entries[1].last_lba = PARTITION_START_LBA - 1 +
-			      image_partition_sectors(disk_sectors);
+			      esp_sectors(disk_sectors);
 	gpt_name(&entries[1], "EFI System Partition");
+	if (root_sectors) {
+		entries[2].type = root_type;
+		entries[2].unique = ids->root_guid;
+		entries[2].first_lba = image_root_first_lba(disk_sectors);
+		entries[2].last_lba = entries[2].first_lba + root_sectors - 1;
+		gpt_name(&entries[2], "Linux root (x86-64)");
+	}
 
 	memset(&h, 0, sizeof(h));
 	h.signature = GPT_SIGNATURE;
@@ -648,8 +693,7 @@ void image_check_table(int fd, const char *path, uint64_t disk_sectors,
 		first = e.first_lba;
 		sectors = e.last_lba - e.first_lba + 1;
 	}
-	if (first != PARTITION_START_LBA ||
-	    sectors != image_partition_sectors(disk_sectors))
+	if (first != PARTITION_START_LBA || sectors != esp_sectors(disk_sectors))
 		mkdisk_die("%s: the partition table reads back as LBA %llu, "
 			   "%llu sectors, not where the FAT32 was written",
 			   path, (unsigned long long)first,

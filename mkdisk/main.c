@@ -7,7 +7,7 @@
  *
  *   mkdisk -o OUT --kernel BZIMAGE [--initrd FILE]... --cmdline "STRING"
  *          [--size MiB] [--disk-id HEX] [--hashes] [--enroll-config]
- *          [--gpt] [--format raw|qcow2]
+ *          [--gpt] [--format raw|qcow2] [--rootfs DIR [--rootfs-size MiB]]
  *   mkdisk inspect FILE [--json] [--mem MiB] [--initrd-size BYTES]
  *   mkdisk install DISK ... (install.c)
  *
@@ -23,6 +23,11 @@
  * temporary file, which takes OUT's place. On any failure, or
  * SIGINT/SIGTERM/SIGHUP, the temporary files are removed and OUT is left
  * as it was. An input is never written to.
+ *
+ * --rootfs DIR adds an ext4 root partition after the ESP (rootfs.c): mke2fs
+ * makes it from DIR in a third temporary file, OUT.rootfs.XXXXXX, which is
+ * copied into the image and removed; the entry's command line gets
+ * root=PARTUUID=... unless it names a root= itself.
  *
  * The same inputs and options give the same bytes: the time stamps are
  * SOURCE_DATE_EPOCH's (or 1980-01-01 when it is unset), the disk signature,
@@ -67,7 +72,19 @@
 	"usage: mkdisk -o OUT --kernel BZIMAGE [--initrd FILE]... " \
 	"--cmdline \"STRING\" [--size MiB] [--disk-id HEX] [--hashes] " \
 	"[--enroll-config]\n" \
-	"              [--gpt] [--format raw|qcow2]"
+	"              [--gpt] [--format raw|qcow2] [--rootfs DIR " \
+	"[--rootfs-size MiB]]"
+
+/*
+ * The ext4 superblock (Documentation/filesystems/ext4/super.rst): 1024
+ * bytes into the file system, s_magic at 0x38.
+ */
+#define EXT4_SUPERBLOCK_OFFSET	1024
+#define EXT4_SUPERBLOCK_BYTES	1024
+#define EXT4_MAGIC_OFFSET	0x38
+#define EXT4_MAGIC		0xef53
+/* The root partition's number on MBR (the ESP is partition 1). */
+#define MKDISK_ROOT_MBR_PARTITION	2
 
 /* FAT32 stores a file's size in 32 bits. */
 #define FAT32_MAX_FILE_BYTES	0xffffffffULL
@@ -102,6 +119,8 @@ struct options {
 	bool enroll_config;		/* the config's hash into the loaders */
 	enum image_table table;		/* --gpt */
 	bool qcow2;			/* --format, or OUT's suffix */
+	const char *rootfs;		/* --rootfs DIR, or NULL */
+	uint64_t rootfs_mib;		/* --rootfs-size; 0: choose */
 };
 
 /*
@@ -113,6 +132,9 @@ static char temp_path[PATH_MAX];
 static volatile sig_atomic_t temp_exists;
 static char qcow2_path[PATH_MAX];
 static volatile sig_atomic_t qcow2_exists;
+/* --rootfs: the ext4 that mke2fs makes, before it goes into the image. */
+static char rootfs_path[PATH_MAX];
+static volatile sig_atomic_t rootfs_exists;
 static volatile sig_atomic_t child_pid;
 
 /* The signals that end mkdisk and must not leave the temporary file. */
@@ -135,6 +157,19 @@ static void signals_block(sigset_t *old)
 static void signals_restore(const sigset_t *old)
 {
 	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+/* Remove the ext4 file once the image holds it. */
+static void remove_temp_rootfs(void)
+{
+	sigset_t old;
+
+	signals_block(&old);
+	if (rootfs_exists) {
+		unlink(rootfs_path);
+		rootfs_exists = 0;
+	}
+	signals_restore(&old);
 }
 
 /* Remove the raw image once the qcow2 one holds it. */
@@ -162,6 +197,10 @@ static void remove_temp(void)
 	if (qcow2_exists) {
 		unlink(qcow2_path);
 		qcow2_exists = 0;
+	}
+	if (rootfs_exists) {
+		unlink(rootfs_path);
+		rootfs_exists = 0;
 	}
 	signals_restore(&old);
 }
@@ -196,6 +235,9 @@ static void on_signal(int sig)
 	if (qcow2_exists)
 		unlink(qcow2_path);
 	qcow2_exists = 0;
+	if (rootfs_exists)
+		unlink(rootfs_path);
+	rootfs_exists = 0;
 	/* Die of the same signal, so the caller sees how mkdisk ended. */
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -232,6 +274,11 @@ static void print_help(void)
 	       "  LBA %u-%u BIOS boot partition: stage2\n"
 	       "  LBA %u   EFI System Partition: FAT32, the same files\n"
 	       "  last 33    backup GPT entries and header\n"
+	       "With --rootfs, a root partition follows the ESP: type 0x83 "
+	       "(partition 2) on\n"
+	       "MBR, the x86-64 root of the Discoverable Partitions "
+	       "Specification (partition 3)\n"
+	       "on GPT.\n"
 	       "\n"
 	       "  -o, --output OUT     the image to write (replaced only when "
 	       "all went well)\n"
@@ -267,6 +314,16 @@ static void print_help(void)
 	       "qcow2 when OUT ends\n"
 	       "                       in .qcow2 (made by qemu-img from the "
 	       "raw image), else raw\n"
+	       "  --rootfs DIR         a root partition with an ext4 made "
+	       "from DIR by mke2fs -d\n"
+	       "                       (no root needed; files keep DIR's "
+	       "owners, modes, times);\n"
+	       "                       the cmdline gets root=PARTUUID=... "
+	       "unless it has root=\n"
+	       "  --rootfs-size MiB    its size; default: twice what DIR "
+	       "holds, plus 64 MiB.\n"
+	       "                       --size, if given, is the whole "
+	       "image's, root included\n"
 	       "  -h, --help           this text\n"
 	       "\n"
 	       "The same inputs and options give the same image, byte for "
@@ -285,7 +342,8 @@ static void print_help(void)
 	       "Change the files later without mkdisk, e.g.:\n"
 	       "  mcopy -o -i OUT@@1M bzImage ::" MKDISK_KERNEL_PATH "\n"
 	       "  mtype -i OUT@@1M ::" CONFIG_PATH "\n"
-	       "(a raw image only; for a qcow2 image see the README).\n",
+	       "(a raw image only; for a qcow2 image see the README).\n"
+	       "mke2fs is $MKE2FS, or the one in PATH, /usr/sbin or /sbin.\n",
 	       PARTITION_START_LBA, GPT_STAGE2_LBA, PARTITION_START_LBA - 1,
 	       PARTITION_START_LBA, CONFIG_MAX_INITRDS, MKDISK_MIN_SIZE_MIB);
 }
@@ -322,6 +380,26 @@ static uint64_t parse_size_mib(const char *arg)
 	return mib;
 }
 
+/* The root partition: at least ROOTFS_MIN_MIB, at most what MBR holds. */
+#define ROOTFS_MIN_MIB	8
+static uint64_t parse_rootfs_mib(const char *arg)
+{
+	unsigned long long mib;
+	char *end;
+
+	errno = 0;
+	mib = strtoull(arg, &end, 10);
+	if (arg[0] < '0' || arg[0] > '9' || *end || errno)
+		usage_error("--rootfs-size %s: not a whole number of MiB", arg);
+	if (mib < ROOTFS_MIN_MIB)
+		usage_error("--rootfs-size %s: too small, give at least %u MiB",
+			    arg, ROOTFS_MIN_MIB);
+	if (mib > MKDISK_MAX_SIZE_MIB)
+		usage_error("--rootfs-size %s: too large, an MBR partition "
+			    "table ends at %llu MiB", arg, MKDISK_MAX_SIZE_MIB);
+	return mib;
+}
+
 /* 1 to 8 hex digits, "0x" allowed: a 32-bit identifier, never 0. */
 static uint32_t parse_disk_id(const char *arg)
 {
@@ -345,7 +423,7 @@ static void parse_args(int argc, char **argv, struct options *opt)
 {
 	enum { OPT_KERNEL = 256, OPT_INITRD, OPT_CMDLINE, OPT_SIZE,
 	       OPT_DISK_ID, OPT_HASHES, OPT_ENROLL_CONFIG, OPT_GPT,
-	       OPT_FORMAT };
+	       OPT_FORMAT, OPT_ROOTFS, OPT_ROOTFS_SIZE };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
@@ -357,6 +435,8 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		{ "enroll-config", no_argument, NULL, OPT_ENROLL_CONFIG },
 		{ "gpt", no_argument, NULL, OPT_GPT },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "rootfs", required_argument, NULL, OPT_ROOTFS },
+		{ "rootfs-size", required_argument, NULL, OPT_ROOTFS_SIZE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -421,6 +501,18 @@ static void parse_args(int argc, char **argv, struct options *opt)
 				usage_error("--format %s: not raw or qcow2",
 					    format);
 			break;
+		case OPT_ROOTFS:
+			if (opt->rootfs)
+				usage_error("--rootfs given twice");
+			if (!optarg[0])
+				usage_error("--rootfs: empty directory name");
+			opt->rootfs = optarg;
+			break;
+		case OPT_ROOTFS_SIZE:
+			if (opt->rootfs_mib)
+				usage_error("--rootfs-size given twice");
+			opt->rootfs_mib = parse_rootfs_mib(optarg);
+			break;
 		case 'h':
 			print_help();
 			exit(0);
@@ -446,6 +538,15 @@ static void parse_args(int argc, char **argv, struct options *opt)
 	if (!opt->cmdline)
 		usage_error("no command line: give --cmdline \"STRING\" "
 			    "(\"\" for none)");
+	if (opt->rootfs_mib && !opt->rootfs)
+		usage_error("--rootfs-size without --rootfs DIR");
+	if (opt->rootfs_mib && opt->size_mib &&
+	    opt->size_mib < opt->rootfs_mib + MKDISK_MIN_SIZE_MIB)
+		usage_error("--size %llu: the root partition's %llu MiB leaves "
+			    "less than the %u MiB FAT32 needs",
+			    (unsigned long long)opt->size_mib,
+			    (unsigned long long)opt->rootfs_mib,
+			    MKDISK_MIN_SIZE_MIB);
 	if (opt->initrd_count > CONFIG_MAX_INITRDS)
 		mkdisk_die("--initrd: %u initrds, the loaders' config takes at "
 			   "most %u", opt->initrd_count, CONFIG_MAX_INITRDS);
@@ -648,12 +749,14 @@ static const char *format_mib(uint64_t bytes, char *buf, size_t size)
 }
 
 /*
- * The image size in MiB: the one asked for, which the files must fit,
- * or one with room to spare. *plan gets its FAT32 plan.
+ * The image size in MiB without the root partition (root_mib, 0 for
+ * none), which follows the ESP: the one asked for less root_mib, which
+ * the files must fit, or one with room to spare. *plan gets its FAT32
+ * plan.
  */
 static uint64_t choose_size(const struct options *opt, const char *out,
 			    const struct input *inputs, unsigned count,
-			    struct fat32_plan *plan)
+			    struct fat32_plan *plan, uint64_t root_mib)
 {
 	uint64_t size_mib = opt->size_mib, files = 0;
 	unsigned i;
@@ -661,6 +764,14 @@ static uint64_t choose_size(const struct options *opt, const char *out,
 	if (size_mib) {
 		char need[32], have[32];
 
+		if (size_mib < root_mib + MKDISK_MIN_SIZE_MIB)
+			mkdisk_die("%s: --size %llu MiB less the root "
+				   "partition's %llu leaves less than the %u "
+				   "MiB FAT32 needs", out,
+				   (unsigned long long)size_mib,
+				   (unsigned long long)root_mib,
+				   MKDISK_MIN_SIZE_MIB);
+		size_mib -= root_mib;
 		if (!image_plan_fat32(partition_sectors_of(size_mib), plan))
 			mkdisk_die("%s: --size %llu MiB is too small for "
 				   "FAT32", out, (unsigned long long)size_mib);
@@ -671,7 +782,7 @@ static uint64_t choose_size(const struct options *opt, const char *out,
 					      need, sizeof(need)),
 				   format_mib(plan_capacity(plan), have,
 					      sizeof(have)),
-				   (unsigned long long)size_mib);
+				   (unsigned long long)opt->size_mib);
 		return size_mib;
 	}
 
@@ -683,7 +794,7 @@ static uint64_t choose_size(const struct options *opt, const char *out,
 	if (size_mib < MKDISK_MIN_SIZE_MIB)
 		size_mib = MKDISK_MIN_SIZE_MIB;
 	for (;; size_mib++) {
-		if (size_mib > MKDISK_MAX_SIZE_MIB)
+		if (size_mib + root_mib > MKDISK_MAX_SIZE_MIB)
 			mkdisk_die("%s: the files do not fit in the largest "
 				   "MBR disk (2 TiB)", out);
 		if (image_plan_fat32(partition_sectors_of(size_mib), plan) &&
@@ -834,11 +945,15 @@ static void sha256_input(struct input *in)
  * piece is
  * preceded by its length, so no two lists of pieces hash alike by moving
  * bytes from one piece to the next. Host paths are left out: the same
- * files elsewhere give the same image.
+ * files elsewhere give the same image. With --rootfs, the hash of DIR's
+ * tree (rootfs.c) and the root partition's size come last; the config
+ * then holds root=PARTUUID= with a placeholder of the value's length (the
+ * value comes from this hash), and the loaders are not yet enrolled.
  */
 static void choose_ids(const struct options *opt, uint64_t size_mib,
 		       uint64_t epoch, const struct input *inputs,
-		       unsigned count, struct image_ids *ids)
+		       unsigned count, const struct rootfs_scan *root,
+		       uint64_t root_mib, struct image_ids *ids)
 {
 	static const char tag[] = "bzboot mkdisk image 1";
 	struct image_hash hash;
@@ -878,6 +993,12 @@ static void choose_ids(const struct options *opt, uint64_t size_mib,
 		else
 			image_hash_bytes(&hash, inputs[i].data,
 					 (size_t)inputs[i].size_bytes);
+	}
+	/* --rootfs: its size and DIR's tree (images without stay as they were). */
+	if (root) {
+		image_hash_bytes(&hash, "rootfs", 6);
+		image_hash_u64(&hash, root_mib);
+		image_hash_u64(&hash, root->hash);
 	}
 	image_hash_ids(&hash, ids);
 }
@@ -987,6 +1108,54 @@ static void sync_directory_of(const char *path)
 	free(copy);
 }
 
+/* True when the command line has a word root=... of its own. */
+static bool cmdline_has_root(const char *cmdline)
+{
+	const char *p = cmdline;
+
+	for (;;) {
+		p += strspn(p, " \t");
+		if (!*p)
+			return false;
+		if (!strncmp(p, "root=", 5))
+			return true;
+		p += strcspn(p, " \t");
+	}
+}
+
+/*
+ * The root partition's PARTUUID, as the kernel and blkid write it: the
+ * partition's unique GUID on GPT; on MBR the disk signature and the
+ * partition's number, SSSSSSSS-PP (block/partitions/msdos.c).
+ */
+static void root_partuuid(enum image_table table, const struct image_ids *ids,
+			  char *buf, size_t size)
+{
+	char guid[GPT_GUID_TEXT];
+
+	if (table == IMAGE_GPT) {
+		gpt_guid_format(&ids->root_guid, guid);
+		snprintf(buf, size, "%s", guid);
+	} else {
+		snprintf(buf, size, "%08x-%02x", ids->disk_signature,
+			 MKDISK_ROOT_MBR_PARTITION);
+	}
+	for (char *p = buf; *p; p++)
+		if (*p >= 'A' && *p <= 'F')
+			*p = (char)(*p - 'A' + 'a');
+}
+
+/* "CMDLINE root=PARTUUID=VALUE" (or without CMDLINE when it is empty). */
+static char *cmdline_with_root(const char *cmdline, const char *partuuid)
+{
+	char *out;
+
+	if (asprintf(&out, "%s%sroot=PARTUUID=%s", cmdline,
+		     cmdline[0] ? " " : "", partuuid) < 0)
+		mkdisk_die("out of memory");
+	return out;
+}
+
 /* "40-2047" */
 static const char *lba_range(char *buf, size_t size, uint64_t first,
 			     uint64_t last)
@@ -999,7 +1168,7 @@ static const char *lba_range(char *buf, size_t size, uint64_t first,
 /* The GPT lines of the summary. */
 static void print_gpt_layout(uint64_t disk_sectors,
 			     const struct fat32_plan *plan,
-			     const struct image_ids *ids)
+			     const struct image_ids *ids, uint64_t root_mib)
 {
 	uint32_t stage2_sectors = image_stage2_sectors();
 	char disk[GPT_GUID_TEXT], esp[GPT_GUID_TEXT], range[48];
@@ -1018,6 +1187,12 @@ static void print_gpt_layout(uint64_t disk_sectors,
 	       "clusters of %u bytes\n", PARTITION_START_LBA,
 	       plan->partition_sectors, plan->clusters,
 	       plan->sectors_per_cluster * MKDISK_SECTOR_SIZE);
+	if (root_mib)
+		printf("  LBA %-10llu partition 3: ext4, Linux root (x86-64), "
+		       "%llu sectors\n",
+		       (unsigned long long)image_root_first_lba(disk_sectors),
+		       (unsigned long long)root_mib *
+		       (MKDISK_MIB / MKDISK_SECTOR_SIZE));
 	printf("  LBA %-10s backup GPT\n",
 	       lba_range(range, sizeof(range),
 			 disk_sectors - 1 - GPT_ENTRIES_SECTORS,
@@ -1034,8 +1209,10 @@ static void print_summary(const char *out, uint64_t size_mib,
 			  const struct fat32_plan *plan,
 			  const struct input *inputs, unsigned count,
 			  const struct image_ids *ids, uint64_t epoch,
-			  const uint8_t *enrolled)
+			  const uint8_t *enrolled, uint64_t root_mib)
 {
+	uint64_t disk_sectors = size_mib * (MKDISK_MIB / MKDISK_SECTOR_SIZE);
+	char partuuid[GPT_GUID_TEXT], fs_uuid[GPT_GUID_TEXT];
 	char hex[SHA256_HEX_LEN + 1];
 	time_t when = (time_t)epoch;
 	char date[32];
@@ -1046,8 +1223,7 @@ static void print_summary(const char *out, uint64_t size_mib,
 	printf("mkdisk: %s: %llu MiB%s\n", out, (unsigned long long)size_mib,
 	       opt->qcow2 ? ", qcow2" : "");
 	if (opt->table == IMAGE_GPT) {
-		print_gpt_layout(size_mib * (MKDISK_MIB / MKDISK_SECTOR_SIZE),
-				 plan, ids);
+		print_gpt_layout(disk_sectors, plan, ids, root_mib);
 	} else {
 		printf("  LBA 0          MBR: stage1, partition table\n");
 		printf("  LBA %u-%-8u stage2, %u sectors\n", STAGE2_LBA,
@@ -1057,6 +1233,21 @@ static void print_summary(const char *out, uint64_t size_mib,
 		       PARTITION_START_LBA, MBR_TYPE_EFI_SYSTEM,
 		       plan->partition_sectors, plan->clusters,
 		       plan->sectors_per_cluster * MKDISK_SECTOR_SIZE);
+		if (root_mib)
+			printf("  LBA %-10llu partition 2: ext4, type 0x%02x, "
+			       "%llu sectors\n", (unsigned long long)
+			       image_root_first_lba(disk_sectors),
+			       MBR_TYPE_LINUX, (unsigned long long)root_mib *
+			       (MKDISK_MIB / MKDISK_SECTOR_SIZE));
+	}
+	if (root_mib) {
+		root_partuuid(opt->table, ids, partuuid, sizeof(partuuid));
+		gpt_guid_format(&ids->root_fs_uuid, fs_uuid);
+		for (char *p = fs_uuid; *p; p++)
+			if (*p >= 'A' && *p <= 'F')
+				*p = (char)(*p - 'A' + 'a');
+		printf("  root partition: PARTUUID %s, ext4 UUID %s, from %s\n",
+		       partuuid, fs_uuid, opt->rootfs);
 	}
 	for (i = 0; i < count; i++)
 		printf("    %-22s %10llu bytes%s%s\n", inputs[i].fat_path,
@@ -1086,6 +1277,44 @@ static void print_summary(const char *out, uint64_t size_mib,
 		       ids->volume_id & 0xffff, date);
 }
 
+/*
+ * --rootfs: mke2fs makes the ext4 in OUT.rootfs.XXXXXX, the root
+ * partition's size; it is copied into the image at its partition and
+ * removed, and its superblock is read back there.
+ */
+static void write_rootfs(int fd, const struct options *opt,
+			 uint64_t disk_sectors, uint64_t root_mib,
+			 const struct image_ids *ids, uint64_t epoch)
+{
+	uint64_t first = image_root_first_lba(disk_sectors);
+	uint64_t sectors = root_mib * (MKDISK_MIB / MKDISK_SECTOR_SIZE);
+	char uuid[GPT_GUID_TEXT];
+	uint8_t sb[EXT4_SUPERBLOCK_BYTES];
+	uint16_t magic;
+	int rfd;
+
+	rfd = make_temp(opt->out, ".rootfs.", rootfs_path, &rootfs_exists);
+	if (ftruncate(rfd, (off_t)(sectors * MKDISK_SECTOR_SIZE)) < 0)
+		mkdisk_die("%s: %s", rootfs_path, strerror(errno));
+	close(rfd);
+	gpt_guid_format(&ids->root_fs_uuid, uuid);
+	mtools_mke2fs(rootfs_path, opt->rootfs, uuid, epoch);
+	rootfs_copy(fd, temp_path, rootfs_path, first, sectors);
+	remove_temp_rootfs();
+
+	if (pread(fd, sb, sizeof(sb), (off_t)(first * MKDISK_SECTOR_SIZE +
+					       EXT4_SUPERBLOCK_OFFSET)) !=
+	    (ssize_t)sizeof(sb))
+		mkdisk_die("%s: reading the root partition back failed",
+			   temp_path);
+	magic = (uint16_t)(sb[EXT4_MAGIC_OFFSET] |
+			   sb[EXT4_MAGIC_OFFSET + 1] << 8);
+	if (magic != EXT4_MAGIC)
+		mkdisk_die("%s: no ext4 superblock (0x%04x) in the root "
+			   "partition at LBA %llu", temp_path, EXT4_MAGIC,
+			   (unsigned long long)first);
+}
+
 /* Make sure fds 0-2 are open, so no file we open takes their place. */
 static void open_std_fds(void)
 {
@@ -1106,7 +1335,11 @@ int main(int argc, char **argv)
 	struct image_ids ids;
 	struct input *inputs;
 	const char **fat_paths;
-	uint64_t size_mib, disk_sectors, epoch, *sizes;
+	uint64_t size_mib, disk_sectors, epoch, *sizes, root_mib = 0;
+	struct rootfs_scan root_scan;
+	char partuuid[GPT_GUID_TEXT];
+	char *root_cmdline = NULL;
+	bool add_root = false;
 	unsigned count, i;
 	char *config;
 	size_t config_len, efi_size;
@@ -1140,12 +1373,45 @@ int main(int argc, char **argv)
 		check_initrd(opt.initrds[i], i + 1, &inputs[1 + i]);
 	check_output(opt.out, inputs, count);
 
+	/*
+	 * --rootfs: DIR, its size, and root=PARTUUID= for the command line,
+	 * for now with a placeholder as long as the value (see choose_ids).
+	 */
+	if (opt.rootfs) {
+		rootfs_scan(opt.rootfs, &root_scan);
+		root_mib = opt.rootfs_mib ? opt.rootfs_mib :
+					    rootfs_default_mib(&root_scan);
+		if (!rootfs_fits(&root_scan, root_mib)) {
+			char need[32];
+
+			mkdisk_die("%s: does not fit in a root partition of "
+				   "%llu MiB (it holds %s; ext4 keeps about a "
+				   "quarter for itself): give a larger "
+				   "--rootfs-size", opt.rootfs,
+				   (unsigned long long)root_mib,
+				   format_mib(root_scan.data_bytes, need,
+					      sizeof(need)));
+		}
+		add_root = !cmdline_has_root(opt.cmdline);
+		if (add_root) {
+			struct image_ids zero;
+
+			memset(&zero, 0, sizeof(zero));
+			root_partuuid(opt.table, &zero, partuuid,
+				      sizeof(partuuid));
+			root_cmdline = cmdline_with_root(opt.cmdline,
+							 partuuid);
+			opt.cmdline = root_cmdline;
+			check_cmdline(opt.cmdline, opt.kernel, &kernel_info);
+		}
+	}
+
 	/* --hashes: the kernel's and initrds' SHA-256 for their paths. */
 	for (i = 0; opt.hashes && i < 1 + opt.initrd_count; i++)
 		sha256_input(&inputs[i]);
 	config = make_config(&opt, inputs, &config_len);
 	/* --enroll-config: the config's SHA-256 into both loaders. */
-	if (opt.enroll_config) {
+	if (opt.enroll_config && !add_root) {
 		sha256(config, config_len, config_sha256);
 		image_enroll_config(config_sha256);
 	}
@@ -1162,11 +1428,31 @@ int main(int argc, char **argv)
 	inputs[count - 1].size_bytes = config_len;
 
 	/* 3. The size, and a FAT32 plan with enough clusters. */
-	size_mib = choose_size(&opt, opt.out, inputs, count, &plan);
+	size_mib = choose_size(&opt, opt.out, inputs, count, &plan, root_mib) +
+		   root_mib;
 	disk_sectors = size_mib * (MKDISK_MIB / MKDISK_SECTOR_SIZE);
+	image_set_root_partition(root_mib * (MKDISK_MIB / MKDISK_SECTOR_SIZE));
 
 	/* 4. The disk signature and volume ID: given, or from the inputs. */
-	choose_ids(&opt, size_mib, epoch, inputs, count, &ids);
+	choose_ids(&opt, size_mib, epoch, inputs, count,
+		   opt.rootfs ? &root_scan : NULL, root_mib, &ids);
+
+	/* --rootfs: the real PARTUUID in the config, then enrolled. */
+	if (add_root) {
+		root_partuuid(opt.table, &ids, partuuid, sizeof(partuuid));
+		/* The placeholder ends the command line. */
+		memcpy(root_cmdline + strlen(root_cmdline) - strlen(partuuid),
+		       partuuid, strlen(partuuid));
+		free(config);
+		config = make_config(&opt, inputs, &config_len);
+		inputs[count - 1].data = config;
+		inputs[count - 1].size_bytes = config_len;
+		if (opt.enroll_config) {
+			sha256(config, config_len, config_sha256);
+			image_enroll_config(config_sha256);
+			inputs[count - 2].data = image_efi(&efi_size);
+		}
+	}
 
 	/* 5. The temporary image, full size and sparse. */
 	mtools_init_environment(epoch);
@@ -1196,6 +1482,10 @@ int main(int argc, char **argv)
 					 inputs[i].fat_path);
 	}
 
+	/* 7b. --rootfs: the ext4 from mke2fs, in its partition. */
+	if (opt.rootfs)
+		write_rootfs(fd, &opt, disk_sectors, root_mib, &ids, epoch);
+
 	/* 8. Read it back as the loaders will. */
 	fat_paths = calloc(count, sizeof(*fat_paths));
 	sizes = calloc(count, sizeof(*sizes));
@@ -1207,7 +1497,8 @@ int main(int argc, char **argv)
 	}
 	image_check_table(fd, temp_path, disk_sectors, opt.table, &ids);
 	image_check_fat(fd, temp_path,
-			image_partition_sectors(disk_sectors),
+			image_partition_sectors(disk_sectors -
+			root_mib * (MKDISK_MIB / MKDISK_SECTOR_SIZE)),
 			fat_paths, sizes, count, &actual);
 
 	/* 9. On disk, then in place of OUT (raw). */
@@ -1225,11 +1516,13 @@ int main(int argc, char **argv)
 	sync_directory_of(opt.out);
 
 	print_summary(opt.out, size_mib, &opt, &actual, inputs, count, &ids,
-		      epoch, opt.enroll_config ? config_sha256 : NULL);
+		      epoch, opt.enroll_config ? config_sha256 : NULL,
+		      root_mib);
 	free(config);
 	free(fat_paths);
 	free(sizes);
 	free(inputs);
 	free(opt.initrds);
+	free(root_cmdline);
 	return 0;
 }

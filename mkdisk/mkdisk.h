@@ -12,7 +12,10 @@
  *             read-back, the hash of the inputs that names the disk, the
  *             partitions and the volume, the loaders' enrolled-config
  *             slots (--enroll-config)
- *   mtools.c  mformat, mmd and mcopy, and qemu-img, run without a shell
+ *   rootfs.c  --rootfs DIR: the walk of DIR (its size and hash), the ext4
+ *             made by mke2fs -d in a file of its own, copied into place
+ *   mtools.c  mformat, mmd and mcopy, qemu-img and mke2fs, run without a
+ *             shell
  *   embed.S   stage1.bin, stage2.bin and BOOTX64.EFI, built in
  *   inspect*.c `mkdisk inspect FILE`: what a file is, its setup header, and
  *             where the loaders would put it
@@ -91,6 +94,8 @@ struct image_ids {
 	struct gpt_guid disk_guid;	/* GPT header */
 	struct gpt_guid esp_guid;	/* the ESP's PARTUUID, in stage2_info */
 	struct gpt_guid bios_boot_guid;	/* the BIOS boot partition's */
+	struct gpt_guid root_guid;	/* --rootfs: its PARTUUID on GPT */
+	struct gpt_guid root_fs_uuid;	/* --rootfs: the ext4's UUID */
 };
 
 /* A running hash (FNV-1a, 64 bits) of everything that makes an image. */
@@ -159,6 +164,15 @@ void image_hash_guids(const struct image_hash *hash, struct image_ids *ids);
 uint32_t image_partition_sectors(uint64_t disk_sectors);
 
 /*
+ * --rootfs: a root partition of sectors (whole MiB) after the ESP, up to
+ * the disk's last MiB; 0 for none. Call before image_write_boot(); the
+ * ESP is then image_partition_sectors(disk_sectors - sectors).
+ */
+void image_set_root_partition(uint64_t sectors);
+/* Where the root partition starts on a disk of disk_sectors. */
+uint64_t image_root_first_lba(uint64_t disk_sectors);
+
+/*
  * Write the boot sectors into the image open as fd, disk_sectors long.
  * IMAGE_MBR: the MBR (stage1 with stage1_info, the disk signature, one
  * active EFI System partition from PARTITION_START_LBA) and
@@ -222,5 +236,37 @@ void mtools_copy_data(const char *image, const void *data, size_t size,
 		      const char *fat_path);
 /* `qemu-img convert` the finished raw image into a new qcow2 file. */
 void mtools_convert_qcow2(const char *raw, const char *qcow2);
+/*
+ * `mke2fs -t ext4 -d dir` into the file image (already its full size),
+ * with the file system's UUID (also its directory hash seed) and dated
+ * epoch. mke2fs is $MKE2FS, or found in PATH, /usr/sbin or /sbin.
+ */
+void mtools_mke2fs(const char *image, const char *dir, const char *uuid,
+		   uint64_t epoch);
+
+/* What rootfs_scan() found in DIR. */
+struct rootfs_scan {
+	uint64_t data_bytes;	/* files, directories, inodes, in 4 KiB */
+	uint64_t entries;
+	uint64_t hash;		/* FNV-1a over the sorted tree */
+};
+
+/*
+ * Walk DIR in name order without following symbolic links: the bytes
+ * its entries take, and a hash of each one's path, type, mode, owner,
+ * size, modification time, contents and link target. Dies naming the first
+ * entry it cannot read.
+ */
+void rootfs_scan(const char *dir, struct rootfs_scan *scan);
+/* The root partition's MiB that DIR fits in, at a guess (conservative). */
+bool rootfs_fits(const struct rootfs_scan *scan, uint64_t mib);
+/* The default size: twice what DIR holds, and 64 MiB. */
+uint64_t rootfs_default_mib(const struct rootfs_scan *scan);
+/*
+ * Copy the ext4 file in fs_path into the image at first_lba: only its
+ * non-zero blocks, so the image stays sparse.
+ */
+void rootfs_copy(int fd, const char *path, const char *fs_path,
+		 uint64_t first_lba, uint64_t sectors);
 
 #endif /* MKDISK_MKDISK_H */

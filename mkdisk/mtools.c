@@ -12,7 +12,7 @@
  * whose geometry it finds odd, and the clock (below). mcopy reads from
  * stdin when the source is "-": that is how the embedded EFI loader and
  * the config go in, from a temporary file. The same runner starts
- * qemu-img for `--format qcow2`.
+ * qemu-img for `--format qcow2` and mke2fs for `--rootfs`.
  *
  * Reproducible images: mformat would pick a random volume serial, so it
  * gets one (-N). Every directory entry mformat, mmd and mcopy write (the
@@ -307,4 +307,68 @@ void mtools_convert_qcow2(const char *raw, const char *qcow2)
 	};
 
 	mtools_run_tool(qcow2, argv, -1, "qemu-utils");
+}
+
+/*
+ * Debian puts mke2fs in /usr/sbin (/sbin is a link to it), which is not in
+ * a user's PATH: look there after PATH. $MKE2FS, if set, is the one to run.
+ */
+static const char *mke2fs_program(void)
+{
+	static const char *const dirs[] = { "/usr/sbin/", "/sbin/" };
+	static char found[64];
+	const char *env = getenv("MKE2FS");
+	const char *path = getenv("PATH");
+	unsigned i;
+
+	if (env && env[0])
+		return env;
+	/* In PATH: posix_spawnp finds it by the bare name. */
+	for (const char *p = path; p && *p;) {
+		size_t len = strcspn(p, ":");
+		char dir[4096];
+
+		if (len && len < sizeof(dir) - 8) {
+			snprintf(dir, sizeof(dir), "%.*s/mke2fs", (int)len, p);
+			if (access(dir, X_OK) == 0)
+				return "mke2fs";
+		}
+		p += len;
+		if (*p == ':')
+			p++;
+	}
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(found, sizeof(found), "%smke2fs", dirs[i]);
+		if (access(found, X_OK) == 0)
+			return found;
+	}
+	return "mke2fs";
+}
+
+/*
+ * mke2fs writes the same bytes for the same DIR when it is given the
+ * UUID, the directory hash seed (-E hash_seed, else random) and the time
+ * (E2FSPROGS_FAKE_TIME: the superblock's and each inode's creation time);
+ * the files keep DIR's owners, modes and times. -F: the file is no block
+ * device, and mke2fs must never stop to ask.
+ */
+void mtools_mke2fs(const char *image, const char *dir, const char *uuid,
+		   uint64_t epoch)
+{
+	char hash_seed[80], when[32];
+	char *argv[] = {
+		(char *)mke2fs_program(), "-q", "-F",
+		"-t", "ext4",
+		"-d", (char *)dir,		/* the files, from DIR */
+		"-L", "root",
+		"-U", (char *)uuid,
+		"-E", hash_seed,
+		(char *)image, NULL
+	};
+
+	snprintf(hash_seed, sizeof(hash_seed), "hash_seed=%s", uuid);
+	snprintf(when, sizeof(when), "%llu", (unsigned long long)epoch);
+	if (setenv("E2FSPROGS_FAKE_TIME", when, 1) < 0)
+		mkdisk_die("setenv: %s", strerror(errno));
+	mtools_run_tool(image, argv, -1, "e2fsprogs");
 }
