@@ -8,6 +8,8 @@
 #   install  mkdisk install onto partitioned disks   (tests/install/)
 #   probe    the protocol probe kernel under QEMU    (tests/probe/probe.mk)
 #   qemu     Debian kernels booted under QEMU        (tests/qemu/qemu.mk)
+#   rootfs   mkdisk --rootfs images: a token written on the root file
+#            system, read back on the next boot      (tests/rootfs/)
 #   realimg  memtest86+, iPXE, memdisk under QEMU    (tests/realimg/realimg.mk)
 #   docs     README.md and docs/ against the tree    (tests/docs/docs.mk)
 
@@ -15,7 +17,7 @@
 include $(sort $(wildcard tests/*/*.mk))
 
 # Which suites `make test` runs; `make test SUITES=unit` picks some.
-SUITES ?= unit deps mkdisk install docs probe trace debug qemu realimg faults fuzz
+SUITES ?= unit deps mkdisk install docs probe trace debug qemu rootfs realimg faults fuzz
 
 test: all $(UNIT_TESTS) $(TEST_PREREQS)
 	$(Q)UNIT_TESTS="$(UNIT_TESTS)" BUILD="$(BUILD)" \

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# mkinitramfs.sh --arch amd64|i386 --out FILE [--mode test|shell|payload]
+# mkinitramfs.sh --arch amd64|i386 --out FILE [--mode test|shell|payload|rootfs]
 #     [--payload-size BYTES] [--name NAME] [--pad-to BYTES]
 #     [--compress gzip|none]
 #
@@ -21,6 +21,14 @@
 #   payload  only a random /NAME (--name, default payload2) of
 #            --payload-size bytes: a second initrd, which the kernel
 #            unpacks on top of the first.
+#   rootfs   busybox, tests/qemu/initramfs/rootfs-init as /init, and the
+#            modules Debian's kernel needs to reach a disk and mount ext4
+#            (ROOTFS_MODULES below and what they depend on), taken from
+#            the same linux-image package as $BUILD/kernels/vmlinuz-ARCH
+#            (its .pkg file names it; fetch-kernel.sh first). /init loads
+#            them, mounts root=PARTUUID=... and switch_roots into it. No
+#            payload. A separate image: the test one stays as small as the
+#            benchmarks expect.
 # busybox is the installed /bin/busybox for amd64 and the one of Debian's
 # busybox-static:i386 package (fetched into $BUILD/cache) for i386.
 # --pad-to adds a random, so incompressible, /pad file and pads the archive
@@ -65,10 +73,11 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$out" ] || usage
 case $arch in amd64 | i386) ;; *) usage ;; esac
-case $mode in test | shell | payload) ;; *) usage ;; esac
+case $mode in test | shell | payload | rootfs) ;; *) usage ;; esac
 case $compress in gzip | none) ;; *) usage ;; esac
 [ -n "$payload_size" ] || case $mode in
     test | payload) payload_size=1048576 ;;
+    rootfs) payload_size=0 ;;
     *) payload_size=0 ;;
 esac
 [[ $payload_size =~ ^[0-9]+$ ]] ||
@@ -133,13 +142,83 @@ random_file() {
         lib_die "$1: cannot write $2 random bytes"
 }
 
+# What the rootfs mode's /init loads, in this order after what each
+# depends on: the disk controllers QEMU offers (IDE on pc, AHCI on q35,
+# virtio-blk), the SCSI disk driver that libata's disks appear through,
+# and ext4. crc32c_generic because ext4's and jbd2's metadata checksums
+# ask the crypto API for "crc32c" when the file system is mounted, which
+# no module dependency records (crc32c-intel needs SSE4.2, which QEMU's
+# TCG CPU lacks).
+ROOTFS_MODULES="ata_piix ahci virtio_pci virtio_blk sd_mod crc32c_generic ext4"
+# Where in the package those and their dependencies are.
+ROOTFS_MODULE_DIRS="drivers/ata drivers/scsi drivers/block drivers/virtio
+    fs/ext4 fs/jbd2 fs/mbcache.ko block lib crypto"
+
+# module_deps FILE: the modules FILE depends on (its .modinfo depends=).
+module_deps() {
+    objcopy -O binary --only-section=.modinfo "$1" /dev/stdout 2>/dev/null |
+        tr '\0' '\n' | sed -n 's/^depends=//p' | tr ',' ' '
+}
+
+# add_modules DIR NAME...: each module, after what it depends on, into
+# $tree/lib/modules/ and its name onto /lib/modules/order (once).
+add_modules() {
+    local dir=$1 name file
+    shift
+    for name in "$@"; do
+        grep -qx "$name" "$tree/lib/modules/order" 2>/dev/null && continue
+        file=$(find "$dir" -name "$name.ko" | head -n 1)
+        [ -n "$file" ] || file=$(find "$dir" -name "${name//_/-}.ko" | head -n 1)
+        [ -n "$file" ] || file=$(find "$dir" -name "${name//-/_}.ko" | head -n 1)
+        [ -n "$file" ] ||
+            lib_die "$dir: no $name.ko (add its directory to ROOTFS_MODULE_DIRS)"
+        # shellcheck disable=SC2046 # a list of names
+        add_modules "$dir" $(module_deps "$file")
+        cp "$file" "$tree/lib/modules/$name.ko" || exit 1
+        echo "$name" >>"$tree/lib/modules/order"
+    done
+}
+
+# rootfs_modules: the modules of the kernel package for $arch, taken out
+# once into $BUILD/cache/modules-PACKAGE/.
+rootfs_modules() {
+    local karch=amd64 pkg deb dir patterns=() d
+    [ "$arch" = amd64 ] || karch=686
+    pkg=$BUILD/kernels/vmlinuz-$karch.pkg
+    [ -r "$pkg" ] ||
+        lib_die "$pkg missing: run tests/qemu/fetch-kernel.sh $karch first"
+    deb=$BUILD/cache/$(cat "$pkg")
+    [ -r "$deb" ] || lib_die "$deb missing: run tests/qemu/fetch-kernel.sh $karch"
+    lib_need objcopy binutils
+    dir=$BUILD/cache/modules-$(basename "$deb" .deb)
+    if [ ! -f "$dir/.complete" ]; then
+        rm -rf "$dir"
+        mkdir -p "$dir"
+        for d in $ROOTFS_MODULE_DIRS; do
+            patterns+=("./lib/modules/*/kernel/$d*")
+        done
+        dpkg-deb --fsys-tarfile "$deb" |
+            tar -x -C "$dir" --wildcards "${patterns[@]}" ||
+            lib_die "$deb: cannot take the modules out"
+        touch "$dir/.complete"
+    fi
+    mkdir -p "$tree/lib/modules"
+    : >"$tree/lib/modules/order"
+    # shellcheck disable=SC2086 # a list of names
+    add_modules "$dir" $ROOTFS_MODULES
+}
+
 payload_files=()
 case $mode in
-test | shell)
+test | shell | rootfs)
     mkdir -p "$tree"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc}
     install_file "$busybox" bin/busybox 0755
     ln -s busybox "$tree/bin/sh"
-    if [ "$mode" = test ]; then
+    if [ "$mode" = rootfs ]; then
+        install_file "$src/rootfs-init" init 0755
+        mkdir -p "$tree/newroot"
+        rootfs_modules
+    elif [ "$mode" = test ]; then
         install_file "$src/test-init" init 0755
         [ "$payload_size" -eq 0 ] || payload_files=(payload)
     else
