@@ -69,21 +69,28 @@ include tests/tests.mk
 
 # The default disk image: the given KERNEL/INITRD/CMDLINE, or a Debian
 # kernel and the project's busybox initramfs (tests/qemu/default-image.sh).
-# MKDISK_FLAGS go to mkdisk as they are (e.g. --gpt). disk.qcow2: the
-# same, as a qcow2 file (mkdisk --format qcow2).
+# MKDISK_FLAGS go to mkdisk as they are (e.g. --gpt). ROOTFS=DIR adds a
+# root partition made from DIR (mkdisk --rootfs; ROOTFS_SIZE=MiB sets its
+# size) and, without KERNEL and INITRD, boots Debian's kernel with the
+# rootfs initramfs, which mounts it and runs DIR's /sbin/init. disk.qcow2:
+# the same, as a qcow2 file (mkdisk --format qcow2).
 KERNEL ?=
 INITRD ?=
 CMDLINE ?= console=tty0 console=ttyS0,115200
 MKDISK_FLAGS ?=
+ROOTFS ?=
+ROOTFS_SIZE ?=
 DISK ?= disk.img
 .PHONY: disk.img disk.qcow2
 disk.img: $(BUILD)/mkdisk
 	$(Q)KERNEL="$(KERNEL)" INITRD="$(INITRD)" CMDLINE="$(CMDLINE)" \
-		MKDISK_FLAGS="$(MKDISK_FLAGS)" BUILD="$(BUILD)" \
+		MKDISK_FLAGS="$(MKDISK_FLAGS)" ROOTFS="$(ROOTFS)" \
+		ROOTFS_SIZE="$(ROOTFS_SIZE)" BUILD="$(BUILD)" \
 		bash tests/qemu/default-image.sh "$(DISK)"
 disk.qcow2: $(BUILD)/mkdisk
 	$(Q)KERNEL="$(KERNEL)" INITRD="$(INITRD)" CMDLINE="$(CMDLINE)" \
-		MKDISK_FLAGS="$(MKDISK_FLAGS)" BUILD="$(BUILD)" \
+		MKDISK_FLAGS="$(MKDISK_FLAGS)" ROOTFS="$(ROOTFS)" \
+		ROOTFS_SIZE="$(ROOTFS_SIZE)" BUILD="$(BUILD)" \
 		bash tests/qemu/default-image.sh disk.qcow2
 
 QEMU ?= qemu-system-x86_64
