@@ -11,9 +11,10 @@
 # different one, and default-image.sh (`make disk.img`) twice the same.
 # Each refusal must exit 1 with one line `mkdisk: error: ...` on stderr,
 # leave an existing OUT as it was and no OUT.tmp.* (or OUT.qcow2.*)
-# behind. Then --gpt and --format qcow2 (tests/mkdisk/gpt-cases.sh), and
-# last `mkdisk inspect` (tests/mkdisk/inspect-cases.sh; both sourced: the
-# suite runner runs only one *-tests.sh per directory).
+# behind. Then --gpt and --format qcow2 (tests/mkdisk/gpt-cases.sh),
+# --rootfs (tests/mkdisk/rootfs-cases.sh), and last `mkdisk inspect`
+# (tests/mkdisk/inspect-cases.sh; all sourced: the suite runner runs only
+# one *-tests.sh per directory).
 #
 # KERNEL is a real bzImage; without it, tests/qemu/fetch-kernel.sh amd64
 # provides one. Environment: BUILD (default build), MKDISK (default
@@ -117,9 +118,11 @@ err_line() {
     head -n 1 "$work/stderr"
 }
 
-# leftover_temps OUT: the OUT.tmp.* and OUT.qcow2.* files there are.
+# leftover_temps OUT: the OUT.tmp.*, OUT.qcow2.* and OUT.rootfs.* files
+# there are.
 leftover_temps() {
-    compgen -G "$1.tmp.*" || compgen -G "$1.qcow2.*"
+    compgen -G "$1.tmp.*" || compgen -G "$1.qcow2.*" ||
+        compgen -G "$1.rootfs.*"
 }
 
 # What OUT is: absent, a directory, or the checksum of its bytes.
@@ -194,7 +197,7 @@ elif [ ! -x "$MKDISK" ]; then
     missing="$MKDISK is not built (make $MKDISK)"
 fi
 for tool in sfdisk sgdisk qemu-img mdir mtype minfo mcopy od cmp sha256sum \
-    cpio gzip; do
+    cpio gzip mke2fs debugfs e2fsck; do
     command -v "$tool" >/dev/null || missing="$missing $tool is not installed"
 done
 for bin in "$STAGE1_BIN" "$STAGE2_BIN" "$EFI_BIN"; do
@@ -929,11 +932,15 @@ done
 # --- --gpt and --format qcow2: their cases live beside this file. ---
 . tests/mkdisk/gpt-cases.sh
 
+# --- --rootfs: its cases live beside this file. ---
+. tests/mkdisk/rootfs-cases.sh
+
 # --- mkdisk inspect: its cases live beside this file. ---
 . tests/mkdisk/inspect-cases.sh
 
 # Nothing anywhere in the work directory looks like a temporary image.
-left=$(find "$work" -name '*.tmp.*' -o -name '*.qcow2.*' | head -n 3)
+left=$(find "$work" -name '*.tmp.*' -o -name '*.qcow2.*' -o \
+    -name '*.rootfs.*' | head -n 3)
 if [ -n "$left" ]; then
     fail "no temporaries anywhere" "$left"
 else
