@@ -258,7 +258,10 @@ struct rootfs_scan {
  * entry it cannot read.
  */
 void rootfs_scan(const char *dir, struct rootfs_scan *scan);
-/* The root partition's MiB that DIR fits in, at a guess (conservative). */
+/*
+ * Whether DIR fits in a root partition of mib MiB, at a guess on the safe
+ * side (rootfs.c says what ext4 keeps for itself).
+ */
 bool rootfs_fits(const struct rootfs_scan *scan, uint64_t mib);
 /* The default size: twice what DIR holds, and 64 MiB. */
 uint64_t rootfs_default_mib(const struct rootfs_scan *scan);
