@@ -50,7 +50,7 @@ failed=0
 # and $dir/mbr.img; on failure, $why says what went wrong.
 why=
 make_inputs() {
-    local t
+    local t flags
     mkdir -p "$dir" "$QEMU_LOG_DIR"
     lib_need "$QEMU" qemu-system-x86
     [ -x "$MKDISK" ] || { why="$MKDISK is missing"; return 1; }
@@ -72,10 +72,12 @@ make_inputs() {
         chmod 0755 "$rootdir/sbin/init" ||
         { why="cannot make $rootdir"; return 1; }
     for t in gpt mbr; do
+        flags=()
+        [ "$t" = mbr ] || flags=(--gpt)
         rm -f "$dir/$t.img"
         if ! "$MKDISK" -o "$dir/$t.img" --kernel "$kernel" \
             --initrd "$initrd" --cmdline "$CMDLINE" --rootfs "$rootdir" \
-            $([ $t = gpt ] && echo --gpt) >"$dir/mkdisk-$t.log" 2>&1; then
+            "${flags[@]}" >"$dir/mkdisk-$t.log" 2>&1; then
             why="mkdisk --rootfs ($t): $(tail -n 1 "$dir/mkdisk-$t.log")"
             return 1
         fi
