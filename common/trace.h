@@ -43,6 +43,15 @@
 #define TRACE_ATA_BM_ON	", bus mastering turned on"
 /* Disk requests made to load everything. */
 #define TRACE_READS	"trace: reads %u\n"
+/*
+ * A step of the boot done (core/phase.c): its name, ms from the loader's
+ * start, ms since the last step's line, ms of it inside the block reads,
+ * disk requests made; a step that read a file goes on with its bytes, the
+ * rate over the step and its path. Then the end of the line.
+ */
+#define TRACE_PHASE	"trace: phase %s %u.%03u ms +%u.%03u ms disk %u.%03u ms " \
+			"requests %u"
+#define TRACE_PHASE_READ " bytes %llu %u.%u MiB/s %s"
 /* The jump itself, with the registers the protocol defines. */
 #define TRACE_JUMP16	"trace: jump 16-bit cs=0x%04x ip=0x0000 ds=es=fs=gs=ss=0x%04x " \
 			"sp=0x%04x\n"

@@ -10,6 +10,7 @@
 #include "console.h"
 #include "file.h"
 #include "keys.h"
+#include "phase.h"
 #include "platform.h"
 
 /* Not const, so that the compiler cannot fold the zeros into the code. */
@@ -91,6 +92,8 @@ bool boot_read_config(struct config *cfg)
 	}
 	if (ok && cfg->trace)
 		trace_on = true;
+	if (ok)
+		phase_mark("config", CONFIG_PATH, size);
 	return ok;
 }
 
@@ -99,6 +102,7 @@ void boot_entries(const struct config *cfg)
 	unsigned count = cfg->entry_count, i = menu_choose_entry(cfg);
 	int key;
 
+	phase_mark("menu", NULL, 0);
 	for (unsigned tried = 1;; tried++) {
 		const char *unpinned = config_entry_unpinned(&cfg->entry[i]);
 

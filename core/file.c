@@ -10,6 +10,7 @@
  */
 #include "console.h"
 #include "file.h"
+#include "phase.h"
 #include "platform.h"
 
 static struct fat_volume *volume;
@@ -17,8 +18,12 @@ static bool mounted;
 
 static int block_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
 {
+	uint64_t t = phase_disk_begin();
+	bool ok = plat_block_read(lba, count, buf);
+
 	(void)ctx;
-	return plat_block_read(lba, count, buf) ? 0 : -1;
+	phase_disk_end(t);
+	return ok ? 0 : -1;
 }
 
 static const struct fat_disk disk = { block_read, NULL };
@@ -64,10 +69,16 @@ bool file_read(struct file *f, uint64_t offset, void *buf, uint64_t len,
 	       const char **why)
 {
 	enum fat_error err;
+	uint64_t t;
+	bool ok;
 
 	*why = NULL;
-	if (!mounted)
-		return plat_fs_read(f->path, &f->fs, offset, buf, len);
+	if (!mounted) {
+		t = phase_disk_begin();
+		ok = plat_fs_read(f->path, &f->fs, offset, buf, len);
+		phase_disk_end(t);
+		return ok;
+	}
 	/* FAT sizes are 32-bit: a range past that is past the file. */
 	if (offset > f->size || len > f->size - offset) {
 		*why = "read past the end of the file";

@@ -48,6 +48,19 @@ int plat_serial_poll(void);
 uint32_t plat_time_ms(void);
 
 /*
+ * The time-stamp counter's rate in kHz, for core/phase.c: stage2 measures
+ * it against the PIT on the first call, the UEFI loader against
+ * BS->Stall when it starts; 0 when unknown.
+ */
+uint32_t plat_tsc_khz(void);
+
+/*
+ * Disk requests made so far: calls to the firmware's disk or file
+ * service, and commands of the loader's own disk driver.
+ */
+unsigned plat_disk_requests(void);
+
+/*
  * Give the machine a moment while polling for keys: halt until the next
  * interrupt or a short timer, so a waiting loader does not spin flat out.
  */

@@ -16,6 +16,7 @@
 #include "file.h"
 #include "load.h"
 #include "loader.h"
+#include "phase.h"
 #include "trace.h"
 
 static uint64_t align_up(uint64_t v, uint64_t a)
@@ -160,6 +161,8 @@ bool linux_load_kernel(struct loader *ld)
 		ok = hash_matches(path, &ld->entry->kernel_hash, &h);
 	}
 	if (ok)
+		phase_mark("kernel", path, size);
+	if (ok)
 		console_trace(ld, TRACE_KERNEL,
 			      (unsigned long long)ld->load.kernel_addr,
 			      (unsigned long long)info->kernel_bytes,
@@ -242,6 +245,7 @@ bool linux_load_initrds(struct loader *ld)
 		/* Zero the padding up to the next piece. */
 		for (uint64_t j = offset[i] + size[i]; j < end; j++)
 			p[j] = 0;
+		phase_mark("initrd", e->initrd[i], size[i]);
 		console_trace(ld, TRACE_INITRD, e->initrd[i],
 			      (unsigned long long)(addr + offset[i]),
 			      (unsigned)size[i]);
@@ -338,6 +342,7 @@ void linux_start_kernel(struct loader *ld)
 			      (unsigned long long)(e.addr + e.size - 1),
 			      e820_type_name(e.type));
 	}
+	phase_mark("jump", NULL, 0);
 	if (ld->entry_32) {
 		/* boot.rst: the 32-bit entry is the load address itself. */
 		console_trace(ld, TRACE_JUMP32, (unsigned long long)entry,

@@ -21,6 +21,7 @@
 #include "boot.h"
 #include "load.h"
 #include "loader.h"
+#include "phase.h"
 #include "platform.h"
 
 /* One entry, from its kernel file to the jump; returns only on failure. */
@@ -117,6 +118,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	struct loader *ld;
+
+	/* The loader's clock, for the trace's phase lines. */
+	phase_start();
 
 	/* gnu-efi's ST, BS and RT: the pointers the other files use. */
 	ST = systab;

@@ -9,6 +9,12 @@
 
 struct loader *platform_loader;
 
+/* Disk requests: file.c and ata.c count them. */
+unsigned plat_disk_requests(void)
+{
+	return platform_loader ? platform_loader->reads : 0;
+}
+
 void *plat_alloc(size_t bytes)
 {
 	void *p;

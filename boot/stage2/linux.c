@@ -16,6 +16,7 @@
 #include "fmt.h"
 #include "layout.h"
 #include "load.h"
+#include "phase.h"
 #include "placement.h"
 #include "sha256.h"
 #include "stage2.h"
@@ -49,6 +50,7 @@ static void trace_handover(const struct linux_load *load, const char *cmdline)
 
 	load_trace_handover(load, &hdr, REALMODE_KERNEL_ADDR, cmdline,
 			    disk_read_count());
+	phase_mark("jump", NULL, 0);
 	trace(TRACE_JUMP16, (REALMODE_KERNEL_ADDR >> 4) + 0x20,
 	      REALMODE_KERNEL_ADDR >> 4, REALMODE_HEAP_END);
 }
@@ -146,6 +148,7 @@ bool linux_boot(const struct config_entry *entry,
 		if (!hash_matches(entry->kernel, &entry->kernel_hash, &h))
 			return false;
 	}
+	phase_mark("kernel", entry->kernel, kernel.size);
 	load.kernel_addr = BZIMAGE_LOAD_ADDR;
 	trace(TRACE_KERNEL, (unsigned long long)load.kernel_addr,
 	      (unsigned long long)info.kernel_bytes,
@@ -190,6 +193,7 @@ bool linux_boot(const struct config_entry *entry,
 					  &entry->initrd_hash[i], &h))
 				return false;
 		}
+		phase_mark("initrd", entry->initrd[i], initrd[i].size);
 		trace(TRACE_INITRD, entry->initrd[i],
 		      (unsigned long long)(uintptr_t)dst, (unsigned)initrd[i].size);
 		offset += initrd[i].size;

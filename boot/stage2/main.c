@@ -130,6 +130,9 @@ void stage2_main(uint32_t drive)
 {
 	struct boot_partition part;
 
+	/* The loader's clock, for the trace's phase lines. */
+	clock_start();
+
 	/* Serial port on; everything from here shows on screen and COM1. */
 	console_init();
 	console_printf("\nbzboot stage2: BIOS boot from drive 0x%02x\n", drive);

@@ -13,6 +13,7 @@
 #include "fake_platform.h"
 #include "file.h"
 #include "keys.h"
+#include "phase.h"
 #include "platform.h"
 
 #define FAKE_SCREEN_MAX		65536
@@ -65,6 +66,8 @@ void fake_reset(void)
 	/* The core's own state: trace off, no half-decoded sequence. */
 	trace_on = false;
 	keys_flush();
+	/* The loader's clock starts with the backend (core/phase.h). */
+	phase_start();
 }
 
 void fake_key(uint32_t at_ms, int key)
@@ -274,6 +277,17 @@ void fake_disk(const uint8_t *image, uint64_t sectors, uint64_t bad_lba)
 }
 
 unsigned fake_disk_reads(void)
+{
+	return fake.disk_reads;
+}
+
+/* The host's counter at a nominal 1 GHz: phase lines' values are not checked. */
+uint32_t plat_tsc_khz(void)
+{
+	return 1000000;
+}
+
+unsigned plat_disk_requests(void)
 {
 	return fake.disk_reads;
 }

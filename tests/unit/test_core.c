@@ -443,7 +443,23 @@ static void test_config(void)
 	      strcmp(cfg.entry[1].cmdline, "x=1") == 0,
 	      "config: parsed through common/config.c");
 	CHECK(trace_on, "config: trace on turns the trace on");
-	CHECK_STREQ(fake_screen(), "", "config: a good one prints nothing");
+	{
+		/* Only the phase line (core/phase.c), the trace being on. */
+		unsigned t[6], req;
+		char tail[64] = "";
+		int n = sscanf(fake_screen(), "trace: phase config %u.%3u ms "
+			       "+%u.%3u ms disk %u.%3u ms requests %u "
+			       "bytes 70 %*u.%*u MiB/s %63[^\n]", &t[0], &t[1],
+			       &t[2], &t[3], &t[4], &t[5], &req, tail);
+
+		CHECK(n == 8 && strcmp(tail, CONFIG_PATH) == 0 &&
+		      t[0] * 1000 + t[1] >= t[2] * 1000 + t[3] &&
+		      t[2] * 1000 + t[3] >= t[4] * 1000 + t[5] &&
+		      strchr(fake_screen(), '\n') ==
+		      fake_screen() + strlen(fake_screen()) - 1,
+		      "config: a good one prints only its phase line: %s",
+		      fake_screen());
+	}
 	CHECK_EQ(fake_allocs_live(), 0, "config: its buffer is freed");
 
 	fake_reset();
