@@ -8,7 +8,8 @@
 # every address and value the loader's trace says it handed over is what
 # the probe reports it found: the header fields, where the kernel, the
 # initrds, the command line and boot_params are, the memory map, and the
-# registers at the jump. One PASS/FAIL line per fact and firmware.
+# registers at the jump; and the phase lines, in order, their times
+# increasing. One PASS/FAIL line per fact and firmware.
 
 set -u
 cd "$(dirname "$0")/../.."
@@ -118,6 +119,48 @@ check_e820() {
 	fi
 }
 
+# The phase lines (core/phase.c): one per step, in order (config, menu,
+# kernel, the two initrds, jump), the time from the loader's start
+# increasing and at least the previous line's plus this step's, the
+# time in the block reads within the step's, each file's bytes, and the
+# requests adding up to the trace's "reads N". Times are N.NNN ms.
+check_phases() {
+	local fw=$1 got want why
+	got=$(grep '^trace: phase ' "$log" | tr -d '\r' | awk '{print $3}' | tr '\n' ' ')
+	want="config menu kernel initrd initrd jump "
+	if [ "$got" != "$want" ]; then
+		fail "$fw-phase-lines" "steps '$got', want '$want' (log $log)"
+		return
+	fi
+	pass "$fw-phase-lines"
+	why=$(grep '^trace: phase ' "$log" | tr -d '\r' | awk -v reads="$(tr_word reads 3)" '
+		function us(s) { split(s, p, "."); return p[1] * 1000 + p[2] }
+		$5 != "ms" || $6 !~ /^\+[0-9]+\.[0-9][0-9][0-9]$/ || $8 != "disk" ||
+		$10 != "ms" || $11 != "requests" || $12 !~ /^[0-9]+$/ {
+			print "line " NR " malformed: " $0; exit
+		}
+		{
+			t = us($4); dt = us(substr($6, 2)); d = us($9)
+			if (NR > 1 && t < prev + dt) {
+				print $3 " at " $4 " ms, before the last step " prev / 1000 " ms + its own " dt / 1000 " ms"; exit
+			}
+			if (d > dt) { print $3 ": disk " $9 " ms, longer than the step"; exit }
+			if (t <= 0) { print $3 ": at 0 ms: no clock"; exit }
+			prev = t; requests += $12
+		}
+		END { if (requests != reads) print "requests add up to " requests ", trace: reads " reads }')
+	if [ -z "$why" ]; then
+		pass "$fw-phase-times-increase"
+	else
+		fail "$fw-phase-times-increase" "$why (log $log)"
+	fi
+	same "$fw-phase-kernel-bytes" "$(tr_word 'phase kernel' 14)" "$(stat -c %s "$kernel")"
+	same "$fw-phase-kernel-file" "$(tr_word 'phase kernel' 17)" /boot/vmlinuz
+	same "$fw-phase-initrd-1-bytes" "$(tr_word 'phase initrd' 14)" 300000
+	same "$fw-phase-initrd-2-bytes" \
+		"$(grep '^trace: phase initrd ' "$log" | sed -n 2p | tr -d '\r' | awk '{print $14}')" 5001
+}
+
 # SeaBIOS: stage2 and the 16-bit entry.
 log=$work/bios.log
 # boot NAME FIRMWARE LIMIT SERIAL: the probe image under FIRMWARE, the
@@ -136,6 +179,7 @@ same bios-jump-ss "$(tr_kv 'jump 16-bit' ds=es=fs=gs=ss)" "$(probe ss)"
 same bios-jump-sp "$(tr_kv 'jump 16-bit' sp)" "$(probe sp)"
 same bios-setup-segment "$(( $(tr_word setup 3) >> 4 ))" "$(probe x)"
 check_e820 bios
+check_phases bios
 
 # -nographic: SeaBIOS then copies what goes through INT 10h to COM1; our
 # own lines must still arrive once each and whole (stage2 writes the screen
@@ -160,5 +204,6 @@ same uefi-jump-rip "$rip" "$(( $(probe load_addr) + 0x200 ))"
 same uefi-jump-rsi "$(tr_kv 'jump 64-bit' rsi)" "$(probe boot_params)"
 same uefi-jump-cs "$(tr_kv 'jump 64-bit' cs)" "$(probe cs)"
 check_e820 uefi
+check_phases uefi
 
 finish
