@@ -169,8 +169,8 @@ KKEY=([small]=kernel [big]=kernel [probe]=probe)
 IKEY=([small]=initrd-small [big]=initrd-big [probe]=probe-initrd)
 
 # selected (lib.sh) picks the cells BENCH_CASES names, by glob.
-# shellcheck disable=SC2206 # globs, split on blanks, not expanded here
 set -f
+# shellcheck disable=SC2206 # globs, split on blanks, not expanded here
 patterns=(${BENCH_CASES:-})
 set +f
 
@@ -259,7 +259,7 @@ qemu_count() {
     local f arg0 n=0 want
     want=$(basename "$QEMU")
     for f in /proc/[0-9]*/cmdline; do
-        IFS= read -r -d '' arg0 <"$f" 2>/dev/null || continue
+        IFS= read -r -d '' arg0 2>/dev/null <"$f" || continue
         [ "${arg0##*/}" != "$want" ] || n=$((n + 1))
     done
     echo "$n"
@@ -406,7 +406,7 @@ ms() { [ "$1" = - ] && echo - || printf '%.1f' "$1"; }
 
 report() {
     local c size ours direct r rmin rmax pairs target verdict fmt
-    local own pct loader disk fwt kern debian
+    local own pct loader disk debian
     echo "bzboot boot benchmark, $date_start"
     echo "machine: $(nproc) cores, $(grep -m 1 'model name' /proc/cpuinfo |
         cut -d : -f 2 | sed 's/^ *//'); $("$QEMU" --version | head -n 1)"
