@@ -10,7 +10,8 @@
 #
 # `make bench BENCH_RUNS=1` for a quick look (default 5 runs per cell);
 # BENCH_FIRMWARES (bios uefi) and BENCH_BUSES (ide ahci virtio nvme) pick
-# the cells, BENCH_CASES='bios-virtio-*' too (globs on FW-BUS-INITRD);
+# the cells, BENCH_SIZES (small big probe; gpt: small on a GPT image) too,
+# and BENCH_CASES='bios-virtio-*' (globs on FW-BUS-INITRD);
 # BENCH_TIMEOUT is the limit per run.
 # bench.sh fetches Debian's kernel and makes the initrds itself, so that a
 # missing input stops only the cases that need it, each named.
@@ -20,6 +21,7 @@ BENCH_RUNS ?= 5
 BENCH_CASES ?=
 BENCH_FIRMWARES ?= bios uefi
 BENCH_BUSES ?= ide ahci virtio nvme
+BENCH_SIZES ?= small big probe
 BENCH_TIMEOUT ?= 120
 
 $(BENCH_DIR)/serial-clock: tests/bench/serial-clock.c
@@ -33,6 +35,6 @@ bench: $(BUILD)/mkdisk $(BUILD)/tests/probe/probe-default.bzImage \
 	$(Q)BUILD=$(BUILD) BENCH_RUNS="$(BENCH_RUNS)" \
 		BENCH_CASES="$(BENCH_CASES)" BENCH_TIMEOUT="$(BENCH_TIMEOUT)" \
 		BENCH_FIRMWARES="$(BENCH_FIRMWARES)" BENCH_BUSES="$(BENCH_BUSES)" \
-		bash tests/bench/bench.sh
+		BENCH_SIZES="$(BENCH_SIZES)" bash tests/bench/bench.sh
 
 -include $(BENCH_DIR)/serial-clock.d

@@ -18,7 +18,9 @@
 #             --pad-to), QEMU start to BZTEST-BEGIN, the first line its
 #             /init prints; big: the same padded to 64 MiB; probe: the
 #             probe kernel (tests/probe) with 1 MiB of random bytes, to its
-#             entry line, ours only: the loader's own cost
+#             entry line, ours only: the loader's own cost; gpt: small
+#             on a `mkdisk --gpt` image (the direct side is small's), to
+#             set GPT against MBR in one run              BENCH_SIZES
 #
 # serial-clock (tests/bench/serial-clock.c) starts QEMU with the serial
 # port on a pipe, stamps every line as it arrives and stops QEMU at the
@@ -38,7 +40,8 @@
 # Exits 1 only when a cell could not run at all (and says which); slow
 # results never fail. Environment: BUILD, QEMU, MKDISK, BENCH_RUNS,
 # BENCH_TIMEOUT (seconds per run, default 120), BENCH_FIRMWARES (default
-# "bios uefi"), BENCH_BUSES (default "ide ahci virtio nvme"), BENCH_CASES
+# "bios uefi"), BENCH_BUSES (default "ide ahci virtio nvme"), BENCH_SIZES
+# (default "small big probe"; "small gpt" compares the layouts), BENCH_CASES
 # (shell globs on the cell names FW-BUS-INITRD, e.g. 'bios-virtio-*';
 # default all).
 
@@ -67,10 +70,11 @@ SMALL_BYTES=$((1024 * 1024))
 BIG_BYTES=$((64 * 1024 * 1024))
 FIRMWARES=${BENCH_FIRMWARES:-bios uefi}
 BUSES=${BENCH_BUSES:-ide ahci virtio nvme}
+SIZES=${BENCH_SIZES:-small big probe}
 # The targets, ours/direct per cell (issue 15), and the loader's budget:
 # its own time (start to jump, less the disk reads) at most this share of
 # the cell's Debian boot (docs/benchmarks.md, "Budget").
-declare -A TARGET=([small]=1.10 [big]=1.15)
+declare -A TARGET=([small]=1.10 [big]=1.15 [gpt]=1.10)
 BUDGET_PCT=5
 
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || lib_die "BENCH_RUNS=$RUNS: not a number of runs"
@@ -81,6 +85,10 @@ done
 for bus in $BUSES; do
     case $bus in ide | ahci | virtio | nvme) ;; *)
         lib_die "BENCH_BUSES: $bus: not ide, ahci, virtio or nvme" ;; esac
+done
+for size in $SIZES; do
+    case $size in small | big | probe | gpt) ;; *)
+        lib_die "BENCH_SIZES: $size: not small, big, probe or gpt" ;; esac
 done
 [[ $LIMIT =~ ^[1-9][0-9]*$ ]] ||
     lib_die "BENCH_TIMEOUT=$LIMIT: not a number of seconds"
@@ -134,14 +142,15 @@ random_file() {
     echo "$out"
 }
 
-# disk NAME KERNEL INITRD [trace]: a mkdisk image; with trace, a copy whose
-# /bzboot.cfg says `trace on`.
+# disk NAME KERNEL INITRD [trace [gpt]]: a mkdisk image; with trace, its
+# /bzboot.cfg says `trace on`; with gpt, it is partitioned by GPT.
 disk() {
-    local out=$DIR/$1.img
+    local out=$DIR/$1.img layout=()
     [ -x "$MKDISK" ] || { echo "$MKDISK missing (run \`make\`)" >&2; return 1; }
+    [ "${5:-}" != gpt ] || layout=(--gpt)
     rm -f "$out"
     "$MKDISK" -o "$out" --kernel "$2" --initrd "$3" --cmdline "$CMDLINE" \
-        >"$LOGS/mkdisk-$1.txt" 2>&1 ||
+        "${layout[@]}" >"$LOGS/mkdisk-$1.txt" 2>&1 ||
         { tail -n 1 "$LOGS/mkdisk-$1.txt" >&2; return 1; }
     if [ "${4:-}" = trace ]; then
         cfg_rewrite "$out" "$out" sed 's/^trace off/trace on/' || return 1
@@ -159,14 +168,15 @@ CASES=()
 declare -A KKEY IKEY TITLE
 for fw in $FIRMWARES; do
     for bus in $BUSES; do
-        for size in small big probe; do
+        for size in $SIZES; do
             CASES+=("$fw-$bus-$size")
             TITLE[$fw-$bus-$size]="$fw $bus $size"
         done
     done
 done
-KKEY=([small]=kernel [big]=kernel [probe]=probe)
-IKEY=([small]=initrd-small [big]=initrd-big [probe]=probe-initrd)
+KKEY=([small]=kernel [big]=kernel [probe]=probe [gpt]=kernel)
+IKEY=([small]=initrd-small [big]=initrd-big [probe]=probe-initrd
+    [gpt]=initrd-small)
 
 # selected (lib.sh) picks the cells BENCH_CASES names, by glob.
 set -f
@@ -195,7 +205,7 @@ make_input kernel bash tests/qemu/fetch-kernel.sh amd64
 make_input initrd-small initrd_padded initrd-1m.img "$SMALL_BYTES"
 make_input initrd-big initrd_padded initrd-64m.img "$BIG_BYTES"
 
-# disk_input KEY KERNEL-KEY INITRD-KEY [trace]
+# disk_input KEY KERNEL-KEY INITRD-KEY [trace [gpt]]
 disk_input() {
     local key=$1 k=$2 i=$3
     if [ -z "${WANT[$key]+set}" ]; then
@@ -205,12 +215,13 @@ disk_input() {
     elif [ -z "${VALUE[$i]+set}" ]; then
         WHY_NOT[$key]="$i: ${WHY_NOT[$i]}"
     else
-        make_input "$key" disk "$key" "${VALUE[$k]}" "${VALUE[$i]}" "${4:-}"
+        make_input "$key" disk "$key" "${VALUE[$k]}" "${VALUE[$i]}" "${@:4}"
     fi
 }
 disk_input trace-probe probe probe-initrd trace
 disk_input trace-small kernel initrd-small trace
 disk_input trace-big kernel initrd-big trace
+disk_input trace-gpt kernel initrd-small trace gpt
 
 # ---- runs ------------------------------------------------------------
 
