@@ -14,7 +14,8 @@ STAGE2_COMMON := bzimage.c config.c crc32.c fat.c fmt.c gpt.c mbr.c \
 	placement_e820.c sha256.c
 # The loader core and the drivers stage2 uses, compiled for it: the serial
 # port, the IDE channel and the EDD data that locates it.
-STAGE2_CORE := boot.c console.c file.c keys.c load.c menu.c phase.c
+STAGE2_CORE := boot.c console.c editor.c file.c keys.c load.c menu.c \
+	phase.c
 STAGE2_DRIVERS := serial16550.c ata.c ata_data.c edd.c
 STAGE2_OBJS := $(STAGE2_ASM:%.asm=$(BUILD)/%.o) \
 	$(STAGE2_C:%.c=$(BUILD)/%.o) \

@@ -21,7 +21,8 @@ static const char *const config_error_text[CONFIG_ERR_COUNT] = {
 	[CONFIG_ERR_OUTSIDE_ENTRY] =
 		"kernel, initrd or cmdline outside an entry",
 	[CONFIG_ERR_GLOBAL_IN_ENTRY] =
-		"global keys (default, timeout, trace, gdb, disk) go before "
+		"global keys (default, timeout, editor, trace, gdb, disk) go "
+		"before "
 		"the first entry",
 	[CONFIG_ERR_TOO_MANY_ENTRIES] =
 		"too many entries (at most " STR(CONFIG_MAX_ENTRIES) ")",
@@ -35,6 +36,9 @@ static const char *const config_error_text[CONFIG_ERR_COUNT] = {
 	[CONFIG_ERR_BAD_DEFAULT] = "default names no entry",
 	[CONFIG_ERR_BAD_NUMBER] =
 		"not a number of seconds (0-" STR(CONFIG_TIMEOUT_MAX) ")",
+	[CONFIG_ERR_BAD_TIMEOUT] =
+		"expected seconds (0-" STR(CONFIG_TIMEOUT_MAX) "), menu-force "
+		"or menu-hidden",
 	[CONFIG_ERR_BAD_ON_OFF] = "expected on or off",
 	[CONFIG_ERR_BAD_DISK] = "expected auto or firmware",
 	[CONFIG_ERR_BAD_HASH] =
@@ -177,6 +181,7 @@ struct parser {
 	unsigned entry_line;
 	bool has_kernel, has_cmdline;
 	bool has_default, has_timeout, has_trace, has_gdb, has_disk;
+	bool has_editor;
 	char default_name[CONFIG_NAME_MAX];
 	unsigned default_line;
 };
@@ -214,6 +219,8 @@ static enum config_error parser_start_entry(struct parser *p,
 			return CONFIG_ERR_DUPLICATE_ENTRY;
 	e->kernel[0] = '\0';
 	e->kernel_hash.set = false;
+	e->title[0] = '\0';
+	e->grub_vars = false;
 	e->initrd_count = 0;
 	e->cmdline[0] = '\0';
 	cfg->entry_count++;
@@ -254,7 +261,8 @@ static enum config_error parser_line(struct parser *p, struct span l,
 		    span_is(key, "cmdline");
 	if (!entry_key && !span_is(key, "entry") && !span_is(key, "default") &&
 	    !span_is(key, "timeout") && !span_is(key, "trace") &&
-	    !span_is(key, "gdb") && !span_is(key, "disk"))
+	    !span_is(key, "gdb") && !span_is(key, "disk") &&
+	    !span_is(key, "editor"))
 		return CONFIG_ERR_UNKNOWN_KEY;
 	if (entry_key && !e)
 		return CONFIG_ERR_OUTSIDE_ENTRY;
@@ -302,7 +310,24 @@ static enum config_error parser_line(struct parser *p, struct span l,
 		if (p->has_timeout)
 			return CONFIG_ERR_DUPLICATE_KEY;
 		p->has_timeout = true;
-		return parse_timeout(arg, &p->cfg->timeout_s);
+		/* loader.conf's words: the menu without a countdown, or none. */
+		if (span_is(arg, "menu-force")) {
+			p->cfg->menu_force = true;
+			return CONFIG_OK;
+		}
+		if (span_is(arg, "menu-hidden"))
+			return CONFIG_OK;
+		if (parse_timeout(arg, &p->cfg->timeout_s) == CONFIG_OK)
+			return CONFIG_OK;
+		/* A number out of range keeps its own message. */
+		return arg.s[0] >= '0' && arg.s[0] <= '9' ?
+		       CONFIG_ERR_BAD_NUMBER : CONFIG_ERR_BAD_TIMEOUT;
+	} else if (span_is(key, "editor")) {
+		bool on = true;
+		enum config_error err = parse_on_off(arg, &p->has_editor, &on);
+
+		p->cfg->editor_off = !on;
+		return err;
 	} else if (span_is(key, "trace")) {
 		return parse_on_off(arg, &p->has_trace, &p->cfg->trace);
 	} else if (span_is(key, "gdb")) {
@@ -333,6 +358,9 @@ enum config_error config_parse(const char *text, size_t len,
 	cfg->trace = false;
 	cfg->gdb = false;
 	cfg->disk_firmware = false;
+	cfg->menu_force = false;
+	cfg->editor_off = false;
+	cfg->has_default = cfg->has_timeout = cfg->has_editor = false;
 	*line = 0;
 
 	/* A UTF-8 byte order mark, as some Windows editors write. */
@@ -364,6 +392,9 @@ enum config_error config_parse(const char *text, size_t len,
 	err = parser_end_entry(&p, line);
 	if (err)
 		return err;
+	cfg->has_default = p.has_default;
+	cfg->has_timeout = p.has_timeout;
+	cfg->has_editor = p.has_editor;
 	if (cfg->entry_count == 0) {
 		*line = 0;
 		return CONFIG_ERR_NO_ENTRIES;

@@ -9,7 +9,11 @@
  *
  *	# a comment; blank lines are ignored
  *	default linux		entry to boot (else the first)
- *	timeout 0		seconds to wait for a key; 0 boots at once
+ *	timeout 0		seconds of the menu's countdown; 0 boots
+ *				at once (Esc or Space held shows the menu);
+ *				menu-force: the menu, no countdown;
+ *				menu-hidden: the same as 0
+ *	editor on		off: no command-line editor in the menu
  *	trace off		on: print every step with its addresses
  *	gdb off			on: the EFI loader waits for a debugger
  *				(make debug FIRMWARE=uefi; stage2 ignores it)
@@ -29,7 +33,7 @@
  * after it that is not 64 hex digits is an error.
  *
  * Keywords are lower case and may be indented with spaces or tabs. The
- * global keys (default, timeout, trace, gdb, disk) come before the first
+ * global keys (default, timeout, editor, trace, gdb, disk) come before the first
  * entry; each appears at most once. kernel, initrd and cmdline take the
  * rest of the line verbatim (a path may hold spaces, a command line
  * anything), without its leading and trailing blanks. Lines end in LF or
@@ -47,7 +51,8 @@
 
 #define CONFIG_MAX_ENTRIES	8
 #define CONFIG_MAX_INITRDS	8
-#define CONFIG_NAME_MAX		32	/* bytes incl. NUL */
+#define CONFIG_NAME_MAX		64	/* bytes incl. NUL */
+#define CONFIG_TITLE_MAX	72	/* bytes incl. NUL: a menu line */
 #define CONFIG_PATH_MAX		128	/* bytes incl. NUL */
 #define CONFIG_CMDLINE_MAX	2048	/* bytes incl. NUL */
 #define CONFIG_TIMEOUT_MAX	3600	/* seconds */
@@ -65,6 +70,10 @@ struct config_hash {
 
 struct config_entry {
 	char name[CONFIG_NAME_MAX];
+	/* The menu's text: "" shows the name (common/bls.c sets it). */
+	char title[CONFIG_TITLE_MAX];
+	/* A value holds '$', a GRUB variable (bls.c): shown, not booted. */
+	bool grub_vars;
 	char kernel[CONFIG_PATH_MAX];		/* without "#HASH" */
 	char initrd[CONFIG_MAX_INITRDS][CONFIG_PATH_MAX];
 	unsigned initrd_count;
@@ -78,6 +87,10 @@ struct config {
 	unsigned entry_count;
 	unsigned default_entry;			/* index into entry[] */
 	unsigned timeout_s;
+	bool menu_force;			/* "timeout menu-force" */
+	bool editor_off;			/* "editor off" */
+	/* Which keys the file gave: they win over /loader/loader.conf. */
+	bool has_default, has_timeout, has_editor;
 	bool trace;
 	bool gdb;				/* wait for gdb (EFI) */
 	bool disk_firmware;			/* "disk firmware": no DMA */
@@ -100,6 +113,7 @@ enum config_error {
 	CONFIG_ERR_NO_ENTRIES,		/* no entry at all */
 	CONFIG_ERR_BAD_DEFAULT,		/* default names no entry */
 	CONFIG_ERR_BAD_NUMBER,		/* timeout not a number in range */
+	CONFIG_ERR_BAD_TIMEOUT,		/* nor menu-force, menu-hidden */
 	CONFIG_ERR_BAD_ON_OFF,		/* trace/gdb neither on nor off */
 	CONFIG_ERR_BAD_DISK,		/* disk neither auto nor firmware */
 	CONFIG_ERR_BAD_HASH,		/* "#" not followed by 64 hex */

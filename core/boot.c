@@ -9,12 +9,14 @@
 #include "boot.h"
 #include "console.h"
 #include "file.h"
+#include "fmt.h"
 #include "keys.h"
 #include "phase.h"
 #include "platform.h"
 
 /* Not const, so that the compiler cannot fold the zeros into the code. */
 struct config_enrolled config_enrolled = { CONFIG_ENROLL_MARKER, { 0 } };
+int boot_first_key = KEY_NONE;
 
 void boot_check_trace_key(void)
 {
@@ -22,6 +24,8 @@ void boot_check_trace_key(void)
 
 	if (key == 't' || key == 'T')
 		trace_on = true;
+	else
+		boot_first_key = key;
 }
 
 /* The file's bytes into text (size + 1 bytes); false after saying why. */
@@ -97,24 +101,63 @@ bool boot_read_config(struct config *cfg)
 	return ok;
 }
 
+/* Boot e; returns when it failed, after saying why. */
+static void boot_one(const struct config_entry *e)
+{
+	const char *unpinned = config_entry_unpinned(e);
+
+	console_printf("bzboot: booting entry \"%s\"\n", e->name);
+	if (e->grub_vars)
+		console_printf("bzboot: %s: %s\n", e->name, menu_not_bootable);
+	/* An enrolled config boots only files it pins with a hash. */
+	else if (config_is_enrolled(&config_enrolled) && unpinned)
+		console_printf("config: %s: no SHA-256 (path#HASH), "
+			       "and the config is enrolled\n",
+			       unpinned);
+	else
+		plat_boot_entry(e);
+}
+
+/* With the menu: a failed entry brings it back, with a line saying so. */
+__attribute__((noreturn)) static void boot_with_menu(const struct config *cfg,
+						     bool countdown)
+{
+	static char message[SCREEN_COLS];
+	/*
+	 * The editor's copy, on the stack: stage2's .bss is full, its stack
+	 * (below STACK_TOP) has room for 3 KiB.
+	 */
+	struct config_entry edited;
+	const struct config_entry *e;
+	const char *shown = NULL;
+	unsigned pick = cfg->default_entry;
+
+	for (;;) {
+		e = menu_run(cfg, &pick, countdown, shown, &edited);
+		phase_mark("menu", NULL, 0);
+		countdown = false;
+		plat_screen_clear();
+		boot_one(e);
+		fmt_snprintf(message, sizeof(message), " bzboot: entry \"%s\" "
+			     "could not be booted (messages above)", e->name);
+		shown = message;
+		console_printf("bzboot: press a key to return to the menu\n");
+		keys_flush();
+		keys_wait();
+	}
+}
+
 void boot_entries(const struct config *cfg)
 {
-	unsigned count = cfg->entry_count, i = menu_choose_entry(cfg);
+	unsigned count = cfg->entry_count, i = cfg->default_entry;
+	bool countdown;
 	int key;
 
+	if (menu_wanted(cfg, &countdown))
+		boot_with_menu(cfg, countdown);
 	phase_mark("menu", NULL, 0);
 	for (unsigned tried = 1;; tried++) {
-		const char *unpinned = config_entry_unpinned(&cfg->entry[i]);
-
-		console_printf("bzboot: booting entry \"%s\"\n",
-			       cfg->entry[i].name);
-		/* An enrolled config boots only files it pins with a hash. */
-		if (config_is_enrolled(&config_enrolled) && unpinned)
-			console_printf("config: %s: no SHA-256 (path#HASH), "
-				       "and the config is enrolled\n",
-				       unpinned);
-		else
-			plat_boot_entry(&cfg->entry[i]);
+		boot_one(&cfg->entry[i]);
 		if (tried == count)
 			break;
 		i = (i + 1) % count;

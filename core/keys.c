@@ -20,7 +20,9 @@
  * and a byte that starts no sequence is Esc, then that byte. A sequence
  * that is not one of the above is dropped whole, an overlong one too (up
  * to its final byte). Backspace arrives as DEL
- * (0x7f) from most terminals, as BS from some; Enter as CR.
+ * (0x7f) from most terminals, as BS from some; Enter as CR. The other
+ * control bytes are the Ctrl keys the editor and the menu use (Ctrl-A is
+ * 0x01, Ctrl-L 0x0c): kept as they are.
  *
  * Runs in any CPU mode; the decoder itself is pure (host-tested).
  */
@@ -45,7 +47,7 @@ static int vt_plain(uint8_t byte)
 		return KEY_ENTER;
 	if (byte == ASCII_DEL || byte == KEY_BACKSPACE)
 		return KEY_BACKSPACE;
-	if (byte == KEY_TAB || (byte >= 0x20 && byte < 0x7f))
+	if ((byte >= 0x01 && byte < ASCII_ESC) || (byte >= 0x20 && byte < 0x7f))
 		return byte;
 	return KEY_NONE;
 }
@@ -191,6 +193,11 @@ int keys_poll(void)
 		keys_vt_feed(&serial_vt, (uint8_t)byte, plat_time_ms());
 	keys_vt_expire(&serial_vt, plat_time_ms());
 	return keys_vt_next(&serial_vt);
+}
+
+bool keys_pending(void)
+{
+	return serial_vt.len != 0 || serial_vt.queued != 0;
 }
 
 int keys_wait(void)

@@ -17,9 +17,14 @@
  */
 enum key {
 	KEY_NONE = -1,
+	KEY_CTRL_A = 0x01,
+	KEY_CTRL_E = 0x05,
 	KEY_BACKSPACE = 0x08,
 	KEY_TAB = 0x09,
+	KEY_CTRL_K = 0x0b,
+	KEY_CTRL_L = 0x0c,
 	KEY_ENTER = 0x0d,
+	KEY_CTRL_U = 0x15,
 	KEY_ESC = 0x1b,
 	KEY_UP = 0x100,
 	KEY_DOWN,
@@ -77,6 +82,11 @@ int keys_vt_next(struct keys_vt *vt);
 
 /* A key from the keyboard or the serial line, or KEY_NONE. */
 int keys_poll(void);
+/*
+ * A sequence from the serial line is under way (its lone ESC not yet
+ * timed out): keys_poll() will have a key for it soon.
+ */
+bool keys_pending(void);
 /* Wait for a key. */
 int keys_wait(void);
 /* Forget keys typed so far (before a prompt, they do not answer it). */

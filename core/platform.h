@@ -33,6 +33,23 @@
 void plat_console_write(const char *s, size_t len);
 
 /*
+ * The screen as a grid of SCREEN_ROWS x SCREEN_COLS cells, for the
+ * full-screen menu: clear it (cursor to row 0, column 0), or move the
+ * cursor; plat_console_write() then writes from there, on the screen and
+ * on the serial line alike.
+ *
+ * Two operations rather than ANSI sequences the core would emit and each
+ * backend would interpret: UEFI's ConOut has ClearScreen() and
+ * SetCursorPosition(), and OVMF's terminal driver turns them into the
+ * sequences on the serial line itself; stage2 sets its VGA cursor and
+ * sends ESC [ 2 J / ESC [ row ; col H to COM1. Nobody parses escapes.
+ */
+#define SCREEN_ROWS	25
+#define SCREEN_COLS	80
+void plat_screen_clear(void);
+void plat_screen_goto(unsigned row, unsigned col);
+
+/*
  * A key from the machine's keyboard (INT 16h, EFI SimpleTextInput),
  * decoded to an enum key (keys.h), or KEY_NONE. Never waits.
  */

@@ -156,6 +156,34 @@ void plat_console_write(const char *s, size_t len)
 		serial16550_write(COM1_PORT, s, len);
 }
 
+/*
+ * The menu's screen operations: ConOut's own, which OVMF's terminal
+ * driver also sends to the serial line as ANSI sequences; COM1 driven
+ * directly gets the sequences from here.
+ */
+void plat_screen_clear(void)
+{
+	if (!boot_services_gone)
+		ST->ConOut->ClearScreen(ST->ConOut);
+	if (com1_direct)
+		serial16550_write(COM1_PORT, "\x1b[2J\x1b[H", 7);
+}
+
+void plat_screen_goto(unsigned row, unsigned col)
+{
+	char seq[16];
+	int n;
+
+	if (!boot_services_gone)
+		ST->ConOut->SetCursorPosition(ST->ConOut, col, row);
+	if (com1_direct) {
+		/* ESC [ row ; col H counts from 1. */
+		n = fmt_snprintf(seq, sizeof(seq), "\x1b[%u;%uH", row + 1,
+				 col + 1);
+		serial16550_write(COM1_PORT, seq, (size_t)n);
+	}
+}
+
 void console_trace(const struct loader *ld, const char *fmt, ...)
 {
 	va_list ap;
@@ -251,7 +279,8 @@ int plat_key_poll(void)
 	if (key.UnicodeChar == CHAR_CARRIAGE_RETURN ||
 	    key.UnicodeChar == CHAR_LINEFEED)
 		return KEY_ENTER;
-	if (key.UnicodeChar == CHAR_BACKSPACE || key.UnicodeChar == CHAR_TAB ||
+	/* Ctrl-A..Ctrl-Z (0x01..0x1a), Backspace and Tab among them. */
+	if ((key.UnicodeChar >= 0x01 && key.UnicodeChar <= 0x1a) ||
 	    (key.UnicodeChar >= 0x20 && key.UnicodeChar < 0x7f))
 		return key.UnicodeChar;
 	return KEY_NONE;

@@ -28,7 +28,7 @@ EFI_COMMON := fmt bzimage config crc32 fat gpt placement placement_e820 \
 	sha256
 # The loader core and the drivers, compiled again for EFI: the serial
 # port, the IDE channel and the device-path decoding that locates it.
-EFI_CORE := boot console file keys load menu phase
+EFI_CORE := boot console editor file keys load menu phase
 EFI_DRIVERS := serial16550 ata ata_data devpath
 EFI_OBJS := $(patsubst efi/%.c,$(BUILD)/efi/%.o,$(EFI_SRCS)) \
 	$(BUILD)/efi/handover.o \

@@ -140,6 +140,57 @@ void plat_console_write(const char *s, size_t len)
 		screen_putc(s[i]);
 }
 
+/*
+ * The menu's two screen operations (core/platform.h): the text buffer and
+ * the cursor here, and the ANSI sequences for the same on COM1.
+ */
+void plat_screen_clear(void)
+{
+	volatile uint16_t *text = (volatile uint16_t *)VGA_TEXT_ADDR;
+	struct biosregs r;
+
+	if (com1)
+		serial16550_write(COM1_PORT, "\x1b[2J\x1b[H", 7);
+	if (vga_text) {
+		for (unsigned i = 0; i < VGA_ROWS * VGA_COLS; i++)
+			text[i] = VGA_ATTR_GREY | ' ';
+		vga_set_cursor(0, 0);
+		return;
+	}
+	/* INT 10h AH=06h: scroll up; AL 0 clears CH,CL..DH,DL with BH. */
+	bios_regs_init(&r);
+	r.ah = 0x06;
+	r.bh = 0x07;
+	r.dh = VGA_ROWS - 1;
+	r.dl = VGA_COLS - 1;
+	bios_int(0x10, &r, NULL);
+	plat_screen_goto(0, 0);
+}
+
+void plat_screen_goto(unsigned row, unsigned col)
+{
+	struct biosregs r;
+	char seq[16];
+	int n;
+
+	if (com1) {
+		/* ESC [ row ; col H counts from 1. */
+		n = fmt_snprintf(seq, sizeof(seq), "\x1b[%u;%uH", row + 1,
+				 col + 1);
+		serial16550_write(COM1_PORT, seq, (size_t)n);
+	}
+	if (vga_text) {
+		vga_set_cursor(row, col);
+		return;
+	}
+	/* INT 10h AH=02h: set cursor position. In: BH page, DH row, DL col. */
+	bios_regs_init(&r);
+	r.ah = 0x02;
+	r.dh = (uint8_t)row;
+	r.dl = (uint8_t)col;
+	bios_int(0x10, &r, NULL);
+}
+
 /* INT 16h scan codes of the keys without an ASCII code. */
 static int bios_scan_key(uint8_t scan)
 {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot.h"
 #include "console.h"
 #include "fake_platform.h"
 #include "file.h"
@@ -18,7 +19,7 @@
 
 #define FAKE_SCREEN_MAX		65536
 #define FAKE_EVENTS_MAX		256
-#define FAKE_FILES_MAX		8
+#define FAKE_FILES_MAX		16
 #define FAKE_BOOTABLE_MAX	8
 
 struct fake_event {
@@ -50,6 +51,14 @@ static struct {
 	const char *bootable[FAKE_BOOTABLE_MAX];
 	unsigned bootables;
 	char tried[512];
+	char grid[SCREEN_ROWS][SCREEN_COLS];
+	unsigned row, col;
+	char row_text[SCREEN_COLS + 1];
+	unsigned clears;
+	uint32_t snap_at;
+	unsigned snap_row;
+	char snap[SCREEN_COLS + 1];
+	char cmdline[CONFIG_CMDLINE_MAX];
 	jmp_buf end;
 } fake;
 
@@ -63,6 +72,8 @@ void fake_reset(void)
 	fake.disk_reads = 0;
 	fake.crlf = true;
 	fake.open = -1;
+	memset(fake.grid, ' ', sizeof(fake.grid));
+	boot_first_key = KEY_NONE;
 	/* The core's own state: trace off, no half-decoded sequence. */
 	trace_on = false;
 	keys_flush();
@@ -143,8 +154,89 @@ int fake_allocs_live(void)
 	return fake.allocs;
 }
 
+const char *fake_row(unsigned row)
+{
+	size_t n = SCREEN_COLS;
+
+	while (n && fake.grid[row][n - 1] == ' ')
+		n--;
+	memcpy(fake.row_text, fake.grid[row], n);
+	fake.row_text[n] = '\0';
+	return fake.row_text;
+}
+
+unsigned fake_cursor_row(void)
+{
+	return fake.row;
+}
+
+unsigned fake_cursor_col(void)
+{
+	return fake.col;
+}
+
+/* One character onto the grid, as a terminal puts it. */
+static void grid_put(char c)
+{
+	if (c == '\r') {
+		fake.col = 0;
+	} else if (c == '\n') {
+		fake.row++;
+	} else {
+		fake.grid[fake.row][fake.col] = c;
+		if (++fake.col == SCREEN_COLS) {
+			fake.col = 0;
+			fake.row++;
+		}
+	}
+	if (fake.row == SCREEN_ROWS) {
+		memmove(fake.grid[0], fake.grid[1],
+			(SCREEN_ROWS - 1) * SCREEN_COLS);
+		memset(fake.grid[SCREEN_ROWS - 1], ' ', SCREEN_COLS);
+		fake.row = SCREEN_ROWS - 1;
+	}
+}
+
+void fake_snap(uint32_t at_ms, unsigned row)
+{
+	fake.snap_at = at_ms;
+	fake.snap_row = row;
+}
+
+const char *fake_snapped(void)
+{
+	return fake.snap;
+}
+
+unsigned fake_clears(void)
+{
+	return fake.clears;
+}
+
+const char *fake_cmdline(void)
+{
+	return fake.cmdline;
+}
+
+void plat_screen_clear(void)
+{
+	fake.clears++;
+	memset(fake.grid, ' ', sizeof(fake.grid));
+	fake.row = fake.col = 0;
+}
+
+void plat_screen_goto(unsigned row, unsigned col)
+{
+	if (row >= SCREEN_ROWS || col >= SCREEN_COLS)
+		abort();
+	fake.row = row;
+	fake.col = col;
+}
+
 void plat_console_write(const char *s, size_t len)
 {
+	for (size_t i = 0; i < len; i++)
+		grid_put(s[i]);
 	for (size_t i = 0; i < len && fake.screen_len + 1 < FAKE_SCREEN_MAX;
 	     i++) {
 		if (s[i] == '\n' &&
@@ -199,6 +291,11 @@ void plat_idle(void)
 			last = fake.event[i].at_ms;
 	if (fake.now > last + FAKE_STUCK_MS)
 		longjmp(fake.end, FAKE_STUCK);
+	if (fake.snap_at && fake.now >= fake.snap_at) {
+		snprintf(fake.snap, sizeof(fake.snap), "%s",
+			 fake_row(fake.snap_row));
+		fake.snap_at = 0;
+	}
 	fake.now += FAKE_IDLE_MS;
 }
 
@@ -298,6 +395,7 @@ void plat_boot_entry(const struct config_entry *entry)
 
 	snprintf(fake.tried + n, sizeof(fake.tried) - n, "%s%s",
 		 n ? " " : "", entry->name);
+	snprintf(fake.cmdline, sizeof(fake.cmdline), "%s", entry->cmdline);
 	for (unsigned i = 0; i < fake.bootables; i++)
 		if (strcmp(fake.bootable[i], entry->name) == 0)
 			longjmp(fake.end, FAKE_BOOTED);

@@ -54,6 +54,20 @@ enum fake_end fake_run(void (*fn)(void));
 
 /* All output so far, with "\r\n" turned into "\n". */
 const char *fake_screen(void);
+/*
+ * Row row of the screen grid (clear, goto and text applied), trailing
+ * blanks cut. Valid until the next call.
+ */
+const char *fake_row(unsigned row);
+/* Keep a copy of row as it is at at_ms (the first idle from then on). */
+void fake_snap(uint32_t at_ms, unsigned row);
+const char *fake_snapped(void);
+/* plat_screen_clear() calls so far. */
+unsigned fake_clears(void);
+/* The command line of the last entry plat_boot_entry() was given. */
+const char *fake_cmdline(void);
+unsigned fake_cursor_row(void);
+unsigned fake_cursor_col(void);
 /* Whether every "\n" written came as "\r\n". */
 bool fake_screen_crlf(void);
 uint32_t fake_now(void);

@@ -7,7 +7,9 @@
  * with the messages the QEMU suites expect, a fake entry boot that fails
  * or starts the kernel.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "boot.h"
 #include "check.h"
@@ -135,14 +137,16 @@ static void test_vt(void)
 	n = decode("\x1b[A\x1b[B\r", keys, 8);
 	CHECK(n == 3 && keys[0] == KEY_UP && keys[1] == KEY_DOWN &&
 	      keys[2] == KEY_ENTER, "vt: sequences back to back");
-	n = decode("\x01\x1b[A", keys, 8);
-	CHECK(n == 1 && keys[0] == KEY_UP, "vt: a control byte is no key");
+	n = decode("\x01\x0c\x1b[A", keys, 8);
+	CHECK(n == 3 && keys[0] == KEY_CTRL_A && keys[1] == KEY_CTRL_L &&
+	      keys[2] == KEY_UP, "vt: Ctrl-A and Ctrl-L are kept");
+	n = decode("\x1f\x1b[A", keys, 8);
+	CHECK(n == 1 && keys[0] == KEY_UP, "vt: 0x1f is no key");
 }
 
 /* --- a config and a menu --------------------------------------------- */
 
 static struct config cfg;
-static unsigned chosen;
 
 static void set_entries(unsigned count, unsigned def, unsigned timeout_s)
 {
@@ -160,147 +164,356 @@ static void set_entries(unsigned count, unsigned def, unsigned timeout_s)
 	cfg.timeout_s = timeout_s;
 }
 
-static void run_menu(void)
-{
-	chosen = menu_choose_entry(&cfg);
-}
-
-#define MENU_3 \
-	"  1) first\n" \
-	"  2) second (default)\n" \
-	"  3) third\n" \
-	"bzboot: press 1-3 to choose, Enter to boot; booting the default " \
-	"in 2 s\n"
-
-static void test_menu(void)
-{
-	/* timeout 0: the default at once, nothing shown. */
-	fake_reset();
-	set_entries(3, 1, 0);
-	fake_key(0, '3');
-	CHECK_EQ(fake_run(run_menu), FAKE_RETURNED, "menu: timeout 0 returns");
-	CHECK_EQ(chosen, 1, "menu: timeout 0 boots the default");
-	CHECK_STREQ(fake_screen(), "", "menu: timeout 0 shows nothing");
-	CHECK_EQ(fake_now(), 0, "menu: timeout 0 does not wait");
-
-	/* One entry: no menu either. */
-	fake_reset();
-	set_entries(1, 0, 5);
-	fake_run(run_menu);
-	CHECK_EQ(chosen, 0, "menu: one entry boots at once");
-	CHECK_STREQ(fake_screen(), "", "menu: one entry shows nothing");
-
-	/* No key: the list, the prompt, the default after the timeout. */
-	fake_reset();
-	set_entries(3, 1, 2);
-	CHECK_EQ(fake_run(run_menu), FAKE_RETURNED, "menu: timeout returns");
-	CHECK_EQ(chosen, 1, "menu: the timeout boots the default");
-	CHECK_STREQ(fake_screen(), MENU_3, "menu: the list and prompt");
-	CHECK(fake_screen_crlf(), "menu: lines end in CR LF");
-	CHECK(fake_now() >= 2000 && fake_now() <= 2000 + FAKE_IDLE_MS,
-	      "menu: waits 2 s (%u ms)", fake_now());
-
-	/* A digit boots that entry at once. */
-	fake_reset();
-	set_entries(3, 1, 2);
-	fake_key(500, '3');
-	fake_run(run_menu);
-	CHECK_EQ(chosen, 2, "menu: 3 picks the third entry");
-	CHECK(fake_now() >= 500 && fake_now() < 600,
-	      "menu: a digit does not wait for the timeout (%u ms)",
-	      fake_now());
-	CHECK_STREQ(fake_screen(), MENU_3, "menu: a digit prints nothing");
-
-	/* The same from the serial line. */
-	fake_reset();
-	set_entries(3, 1, 2);
-	fake_serial(300, "1", 1);
-	fake_run(run_menu);
-	CHECK_EQ(chosen, 0, "menu: 1 on serial picks the first entry");
-
-	/* A digit past the last entry, and other keys, are ignored. */
-	fake_reset();
-	set_entries(3, 1, 2);
-	fake_key(100, '4');
-	fake_key(200, '0');
-	fake_key(300, 'x');
-	fake_key(400, KEY_F1);
-	fake_run(run_menu);
-	CHECK_EQ(chosen, 1, "menu: 4, 0, x, F1 are ignored");
-	CHECK(fake_now() >= 2000, "menu: ignored keys do not stop the "
-	      "timeout (%u ms)", fake_now());
-
-	/* Enter boots the default at once. */
-	fake_reset();
-	set_entries(3, 1, 2);
-	fake_key(300, KEY_ENTER);
-	fake_run(run_menu);
-	CHECK_EQ(chosen, 1, "menu: Enter boots the default");
-	CHECK(fake_now() < 400, "menu: Enter does not wait (%u ms)",
-	      fake_now());
-
-	/* CR from the serial line is Enter. */
-	fake_reset();
-	set_entries(3, 1, 2);
-	fake_serial(300, "\r", 1);
-	fake_run(run_menu);
-	CHECK(chosen == 1 && fake_now() < 400, "menu: CR on serial is Enter");
-
-	/* Arrows move the choice; Enter boots it. */
-	fake_reset();
-	set_entries(3, 1, 2);
-	fake_key(100, KEY_DOWN);
-	fake_key(200, KEY_ENTER);
-	fake_run(run_menu);
-	CHECK_EQ(chosen, 2, "menu: Down, Enter boots the third entry");
-	CHECK_STREQ(fake_screen(), MENU_3 "  -> 3) third\n",
-		    "menu: Down shows the new choice");
-
-	fake_reset();
-	set_entries(3, 1, 2);
-	fake_key(100, KEY_UP);
-	fake_key(200, KEY_UP);
-	fake_key(300, KEY_ENTER);
-	fake_run(run_menu);
-	CHECK_EQ(chosen, 0, "menu: Up stops at the first entry");
-	CHECK_STREQ(fake_screen(), MENU_3 "  -> 1) first\n",
-		    "menu: Up at the top shows nothing more");
-
-	fake_reset();
-	set_entries(3, 0, 2);
-	fake_key(100, KEY_END);
-	fake_key(150, KEY_DOWN);
-	fake_key(200, KEY_HOME);
-	fake_key(250, KEY_DOWN);
-	fake_run(run_menu);
-	CHECK_EQ(chosen, 1, "menu: End, Down, Home, Down; the timeout boots "
-		 "the choice");
-	CHECK(fake_now() >= 2000, "menu: arrows do not stop the timeout");
-
-	/* Arrows from a terminal: escape sequences on the serial line. */
-	fake_reset();
-	set_entries(3, 0, 2);
-	fake_serial(100, "\x1b[B", 3);
-	fake_serial(200, "\x1bOB", 3);
-	fake_serial(300, "\x1b[A\r", 4);
-	fake_run(run_menu);
-	CHECK_EQ(chosen, 1, "menu: ESC [ B, ESC O B, ESC [ A, CR on serial");
-
-	/* A lone Esc on serial is ignored, not the start of a hang. */
-	fake_reset();
-	set_entries(3, 1, 1);
-	fake_serial(100, "\x1b", 1);
-	CHECK_EQ(fake_run(run_menu), FAKE_RETURNED, "menu: Esc on serial");
-	CHECK(chosen == 1 && fake_now() >= 1000 && fake_now() < 1100,
-	      "menu: Esc is ignored (%u ms)", fake_now());
-}
-
-/* --- the entry loop --------------------------------------------------- */
+/* Rows of the menu's layout (core/menu.c). */
+#define ROW_LIST	2
+#define ROW_STATUS	18
+#define ROW_MESSAGE	20
+#define ROW_EDIT	22
 
 static void run_entries(void)
 {
 	boot_entries(&cfg);
 }
+
+static void test_menu(void)
+{
+	/* timeout 0: the default at once, no menu; other keys ignored. */
+	fake_reset();
+	set_entries(3, 1, 0);
+	fake_bootable("second");
+	fake_bootable("third");
+	fake_key(0, '3');
+	CHECK_EQ(fake_run(run_entries), FAKE_BOOTED, "menu: timeout 0 boots");
+	CHECK_STREQ(fake_tried(), "second", "menu: timeout 0: the default");
+	CHECK_EQ(fake_clears(), 0, "menu: timeout 0 shows no menu");
+	CHECK_EQ(fake_now(), 0, "menu: timeout 0 does not wait");
+
+	/* timeout 0, Esc or Space held: the menu, without a countdown. */
+	static const struct {
+		bool serial;
+		int key;
+		const char *name;
+	} hold[] = {
+		{ false, KEY_ESC, "Esc" }, { false, ' ', "Space" },
+		{ true, '\x1b', "a lone ESC on serial" },
+		{ true, ' ', "Space on serial" },
+	};
+	for (unsigned i = 0; i < sizeof(hold) / sizeof(hold[0]); i++) {
+		fake_reset();
+		set_entries(3, 1, 0);
+		if (hold[i].serial)
+			fake_serial(0, (const char *)&(char){ (char)hold[i].key },
+				    1);
+		else
+			fake_key(0, hold[i].key);
+		CHECK_EQ(fake_run(run_entries), FAKE_STUCK,
+			 "menu: %s at start opens it, and it waits",
+			 hold[i].name);
+		CHECK_STREQ(fake_row(0), " bzboot boot menu",
+			    "menu: %s: the title", hold[i].name);
+		char row[100];
+		snprintf(row, sizeof(row), " |%-76s|", " -> 2) second");
+		CHECK_STREQ(fake_row(ROW_LIST + 1), row,
+			    "menu: %s: the default's row, marked",
+			    hold[i].name);
+		snprintf(row, sizeof(row), " |%-76s|", "    3) third");
+		CHECK_STREQ(fake_row(ROW_LIST + 2), row,
+			    "menu: %s: another row", hold[i].name);
+		CHECK_STREQ(fake_row(ROW_STATUS), "",
+			    "menu: %s: no countdown", hold[i].name);
+		CHECK_STREQ(fake_tried(), "", "menu: %s: nothing booted",
+			    hold[i].name);
+	}
+
+	/* The countdown: shown, counting, then the default boots. */
+	fake_reset();
+	set_entries(3, 1, 3);
+	fake_bootable("second");
+	fake_snap(1500, ROW_STATUS);
+	CHECK_EQ(fake_run(run_entries), FAKE_BOOTED, "menu: countdown boots");
+	CHECK_STREQ(fake_tried(), "second", "menu: countdown: the default");
+	CHECK(fake_now() >= 3000 && fake_now() <= 3000 + FAKE_IDLE_MS,
+	      "menu: waits 3 s (%u ms)", fake_now());
+	CHECK_STREQ(fake_snapped(), " Booting \"second\" in 2 s. Any key "
+		    "stops the countdown.", "menu: the countdown at 1.5 s");
+	CHECK_STREQ(fake_row(0), "bzboot: booting entry \"second\"",
+		    "menu: the screen is cleared for the boot");
+
+	/* Any key stops it, one that does nothing too. */
+	fake_reset();
+	set_entries(3, 1, 2);
+	fake_key(500, 'x');
+	CHECK_EQ(fake_run(run_entries), FAKE_STUCK, "menu: x stops the "
+		 "countdown");
+	CHECK_STREQ(fake_row(ROW_STATUS), "", "menu: x: countdown gone");
+	CHECK_STREQ(fake_tried(), "", "menu: x: nothing booted");
+
+	/* A lone Esc on serial stops it too (after its 100 ms). */
+	fake_reset();
+	set_entries(3, 1, 1);
+	fake_serial(100, "\x1b", 1);
+	CHECK_EQ(fake_run(run_entries), FAKE_STUCK, "menu: Esc on serial "
+		 "stops the countdown");
+
+	/* A digit boots that entry at once; 0 and past the last do not. */
+	fake_reset();
+	set_entries(3, 1, 2);
+	fake_bootable("third");
+	fake_key(100, '4');
+	fake_key(200, '0');
+	fake_key(500, '3');
+	CHECK_EQ(fake_run(run_entries), FAKE_BOOTED, "menu: 3 boots");
+	CHECK(strcmp(fake_tried(), "third") == 0 && fake_now() < 600,
+	      "menu: 3 boots the third at once (%s, %u ms)", fake_tried(),
+	      fake_now());
+
+	/* Keys and the sequences a terminal sends for them. */
+	static const struct {
+		const char *keys;	/* serial bytes */
+		const char *want;
+	} moves[] = {
+		{ "\x1b[B\r", "third" },		/* CSI Down */
+		{ "\x1bOB\r", "third" },		/* SS3 Down */
+		{ "\x1b[A\r", "first" },		/* CSI Up */
+		{ "\x1bOA\x1bOA\r", "first" },	/* SS3 Up, at the top */
+		{ "\x1b[F\x1b[H\r", "first" },	/* End, Home */
+		{ "\x1bOF\r", "third" },		/* SS3 End */
+		{ "\x1b[4~\x1b[A\r", "second" },	/* VT220 End, Up */
+		{ "\x1b[8~\x1b[1~\r", "first" },	/* rxvt End, VT220 Home */
+		{ "\x1b[7~\x1b[B\r", "second" },	/* rxvt Home, Down */
+		{ "\x1b[6~\r", "third" },		/* PgDn */
+		{ "\x1b[5~\r", "first" },		/* PgUp */
+		{ "\x1b[B\n", "third" },		/* LF is Enter */
+		{ "\x1b\x1b[B\r", "third" },		/* Esc, then Down */
+		{ "\x1b[1;5B\r", "third" },		/* Ctrl-Down */
+	};
+	for (unsigned i = 0; i < sizeof(moves) / sizeof(moves[0]); i++) {
+		fake_reset();
+		set_entries(3, 1, 5);
+		fake_bootable("first");
+		fake_bootable("second");
+		fake_bootable("third");
+		fake_serial(100, moves[i].keys, strlen(moves[i].keys));
+		CHECK_EQ(fake_run(run_entries), FAKE_BOOTED, "menu: keys %u",
+			 i);
+		CHECK(strcmp(fake_tried(), moves[i].want) == 0 &&
+		      fake_now() < 300, "menu: keys %u boot %s (%s, %u ms)",
+		      i, moves[i].want, fake_tried(), fake_now());
+	}
+
+	/* The same from the keyboard. */
+	fake_reset();
+	set_entries(3, 0, 5);
+	fake_bootable("second");
+	fake_key(100, KEY_END);
+	fake_key(110, KEY_PGUP);
+	fake_key(120, KEY_PGDN);
+	fake_key(130, KEY_HOME);
+	fake_key(140, KEY_DOWN);
+	fake_key(150, KEY_ENTER);
+	CHECK_EQ(fake_run(run_entries), FAKE_BOOTED, "menu: keyboard keys");
+	CHECK_STREQ(fake_tried(), "second", "menu: End PgUp PgDn Home Down");
+
+	/* Moving redraws two rows, not the screen. */
+	fake_reset();
+	set_entries(3, 0, 5);
+	fake_key(100, KEY_DOWN);
+	fake_run(run_entries);
+	CHECK_EQ(fake_clears(), 1, "menu: Down does not clear the screen");
+	CHECK(strncmp(fake_row(ROW_LIST), " |    1) first", 14) == 0 &&
+	      strncmp(fake_row(ROW_LIST + 1), " | -> 2) second", 15) == 0,
+	      "menu: Down moves the mark (%s)", fake_row(ROW_LIST + 1));
+
+	/* Ctrl-L draws it all again, from the keyboard or serial. */
+	fake_reset();
+	set_entries(3, 0, 5);
+	fake_key(100, KEY_CTRL_L);
+	fake_serial(200, "\x0c", 1);
+	fake_run(run_entries);
+	CHECK_EQ(fake_clears(), 3, "menu: Ctrl-L twice redraws twice");
+	CHECK_STREQ(fake_row(0), " bzboot boot menu", "menu: after Ctrl-L");
+
+	/* A failed entry: its message, a key, the menu again. */
+	fake_reset();
+	set_entries(3, 0, 1);
+	fake_bootable("second");
+	fake_key(2000, 'x');
+	fake_snap(1500, 1);
+	fake_key(3000, KEY_DOWN);
+	fake_key(3100, KEY_ENTER);
+	CHECK_EQ(fake_run(run_entries), FAKE_BOOTED, "menu: back after a "
+		 "failure");
+	CHECK_STREQ(fake_tried(), "first second", "menu: first failed, "
+		    "second chosen after");
+	CHECK_STREQ(fake_snapped(), "linux: /boot/first: cannot boot",
+		    "menu: the failure's message is shown");
+	CHECK(strstr(fake_screen(), "bzboot: press a key to return to the "
+		     "menu\n") != NULL, "menu: the failure's prompt");
+
+	/* ... and without a key after it, it waits: never a reboot. */
+	fake_reset();
+	set_entries(2, 0, 1);
+	fake_key(1500, 'x');
+	CHECK_EQ(fake_run(run_entries), FAKE_STUCK, "menu: all fail, it "
+		 "waits");
+	CHECK_STREQ(fake_row(ROW_MESSAGE), " bzboot: entry \"first\" could "
+		    "not be booted (messages above)", "menu: the menu says "
+		    "which failed");
+}
+
+/* --- the command-line editor ----------------------------------------- */
+
+static void editor_case(const char *keys, const char *cmdline,
+			enum fake_end want_end, const char *want,
+			const char *name)
+{
+	fake_reset();
+	set_entries(2, 0, 5);
+	snprintf(cfg.entry[0].cmdline, sizeof(cfg.entry[0].cmdline), "%s",
+		 cmdline);
+	fake_bootable("first");
+	fake_serial(100, keys, strlen(keys));
+	CHECK_EQ(fake_run(run_entries), want_end, "editor: %s: the end",
+		 name);
+	if (want)
+		CHECK_STREQ(fake_cmdline(), want, "editor: %s", name);
+}
+
+static void test_editor(void)
+{
+	editor_case("e tok=1\r", "quiet", FAKE_BOOTED, "quiet tok=1",
+		    "type at the end");
+	editor_case("e\x1b[H\x1b[3~\x1b[3~\x1b[3~\x1b[3~\x1b[3~\x1b[3~x\r",
+		    "quiet ro", FAKE_BOOTED, "xro", "Home, Delete");
+	editor_case("e\x1b[D\x1b[D\x7f\x08Z\r", "abcdef", FAKE_BOOTED,
+		    "abZef", "Left, Backspace (DEL and BS)");
+	editor_case("e\x01\x1b[C\x1b[CX\x05Y\r", "abcd", FAKE_BOOTED,
+		    "abXcdY", "Ctrl-A, Right, Ctrl-E");
+	editor_case("e\x1bOH\x1bOC\x0b!\r", "abcd", FAKE_BOOTED, "a!",
+		    "SS3 Home, SS3 Right, Ctrl-K");
+	editor_case("e\x1b[D\x1b[D\x15\r", "abcd", FAKE_BOOTED, "cd",
+		    "Ctrl-U");
+	editor_case("e\x1b[1~\x1b[4~.\r", "ab", FAKE_BOOTED, "ab.",
+		    "VT220 Home, End");
+	editor_case("e\x1b[D\x1b[D\x1b[D\x1b[D\x1b[D\x7fQ\r", "ab",
+		    FAKE_BOOTED, "Qab", "Left and Backspace at the start");
+	editor_case("e\x1b[C\x1b[3~!\r", "ab", FAKE_BOOTED, "ab!",
+		    "Right and Delete at the end");
+
+	/* Esc (alone: after its 100 ms) is back to the menu, unchanged. */
+	fake_reset();
+	set_entries(2, 0, 5);
+	snprintf(cfg.entry[0].cmdline, sizeof(cfg.entry[0].cmdline), "ro");
+	fake_bootable("first");
+	fake_serial(100, "eXYZ\x1b", 5);
+	fake_serial(400, "\r", 1);
+	CHECK_EQ(fake_run(run_entries), FAKE_BOOTED, "editor: Esc, Enter");
+	CHECK_STREQ(fake_cmdline(), "ro", "editor: Esc leaves it unchanged");
+	CHECK_STREQ(cfg.entry[0].cmdline, "ro", "editor: the config's copy "
+		    "is never changed");
+
+	/* What the editor shows: the line, then scrolled sideways. */
+	fake_reset();
+	set_entries(2, 0, 5);
+	snprintf(cfg.entry[0].cmdline, sizeof(cfg.entry[0].cmdline), "quiet");
+	fake_serial(100, "e", 1);
+	fake_run(run_entries);
+	CHECK_STREQ(fake_row(ROW_EDIT), ">quiet", "editor: the line");
+	CHECK(fake_cursor_row() == ROW_EDIT && fake_cursor_col() == 6,
+	      "editor: the cursor after it (%u, %u)", fake_cursor_row(),
+	      fake_cursor_col());
+
+	char line[200];
+	memset(line, 'a', 100);
+	line[100] = '\0';
+	line[0] = 'S';
+	line[99] = 'E';
+	fake_reset();
+	set_entries(2, 0, 5);
+	snprintf(cfg.entry[0].cmdline, sizeof(cfg.entry[0].cmdline), "%s",
+		 line);
+	fake_serial(100, "e", 1);
+	fake_run(run_entries);
+	CHECK(fake_row(ROW_EDIT)[0] == '<' &&
+	      fake_row(ROW_EDIT)[strlen(fake_row(ROW_EDIT)) - 1] == 'E' &&
+	      fake_cursor_col() == 77, "editor: a long line shows its end "
+	      "(%s, col %u)", fake_row(ROW_EDIT), fake_cursor_col());
+	fake_reset();
+	set_entries(2, 0, 5);
+	snprintf(cfg.entry[0].cmdline, sizeof(cfg.entry[0].cmdline), "%s",
+		 line);
+	fake_serial(100, "e\x01", 2);
+	fake_run(run_entries);
+	CHECK(fake_row(ROW_EDIT)[1] == 'S' && fake_row(ROW_EDIT)[0] == '>' &&
+	      fake_row(ROW_EDIT)[78] == '>' && fake_cursor_col() == 1,
+	      "editor: Home scrolls back (%s)", fake_row(ROW_EDIT));
+
+	/* The limit: a full line takes no more, and says so. */
+	static char full[CONFIG_CMDLINE_MAX];
+	memset(full, 'x', sizeof(full) - 2);
+	full[sizeof(full) - 2] = '\0';
+	fake_reset();
+	set_entries(2, 0, 5);
+	snprintf(cfg.entry[0].cmdline, sizeof(cfg.entry[0].cmdline), "%s",
+		 full);
+	fake_bootable("first");
+	fake_serial(100, "eAB", 3);
+	fake_serial(500, "\r", 1);
+	fake_snap(300, ROW_EDIT + 1);
+	CHECK_EQ(fake_run(run_entries), FAKE_BOOTED, "editor: full line");
+	CHECK(strlen(fake_cmdline()) == CONFIG_CMDLINE_MAX - 1 &&
+	      fake_cmdline()[CONFIG_CMDLINE_MAX - 2] == 'A',
+	      "editor: one more byte fits, not two (%zu)",
+	      strlen(fake_cmdline()));
+	CHECK_STREQ(fake_snapped(), " editor: the command line is at most "
+		    "2047 bytes", "editor: the limit is shown");
+
+	/* editor off: e says so and edits nothing. */
+	fake_reset();
+	set_entries(2, 0, 5);
+	cfg.editor_off = true;
+	fake_bootable("first");
+	fake_serial(100, "eX", 2);
+	fake_snap(200, ROW_MESSAGE);
+	fake_serial(300, "\r", 1);
+	CHECK_EQ(fake_run(run_entries), FAKE_BOOTED, "editor off: boots");
+	CHECK_STREQ(fake_cmdline(), "", "editor off: nothing edited");
+	CHECK_STREQ(fake_snapped(), " editor: locked by \"editor off\" in "
+		    "the config", "editor off: the message");
+
+	/* An entry with GRUB variables: marked, not booted, not edited. */
+	fake_reset();
+	set_entries(2, 0, 5);
+	cfg.entry[0].grub_vars = true;
+	fake_bootable("first");
+	fake_bootable("second");
+	fake_serial(100, "\r", 1);
+	fake_snap(200, ROW_MESSAGE);
+	fake_serial(300, "2", 1);
+	CHECK_EQ(fake_run(run_entries), FAKE_BOOTED, "grub vars: 2 boots");
+	CHECK_STREQ(fake_tried(), "second", "grub vars: first not booted");
+	CHECK_STREQ(fake_snapped(), " \"first\" uses GRUB variables ($...), "
+		    "which only GRUB expands: not booted",
+		    "grub vars: the message");
+	fake_reset();
+	set_entries(2, 0, 5);
+	cfg.entry[0].grub_vars = true;
+	fake_key(100, 'x');
+	fake_run(run_entries);
+	CHECK(strncmp(fake_row(ROW_LIST), " | -> 1)*first", 14) == 0,
+	      "grub vars: marked with * (%s)", fake_row(ROW_LIST));
+	fake_reset();
+	set_entries(2, 0, 0);
+	cfg.entry[0].grub_vars = true;
+	fake_bootable("second");
+	fake_key(500, 'x');
+	CHECK_EQ(fake_run(run_entries), FAKE_BOOTED, "grub vars: timeout 0");
+	CHECK(strstr(fake_screen(), "bzboot: first: uses GRUB variables") &&
+	      strcmp(fake_tried(), "second") == 0, "grub vars: timeout 0 "
+	      "says why and goes on (%s)", fake_tried());
+}
+
+/* --- the entry loop --------------------------------------------------- */
 
 #define BOOTING(name)	"bzboot: booting entry \"" name "\"\n"
 #define FAILED(name)	"linux: /boot/" name ": cannot boot\n"
@@ -403,13 +616,6 @@ static void test_entries(void)
 	CHECK_STREQ(fake_screen(), BOOTING("first") FAILED("first")
 		    NONE_BOOTED, "loop: one entry fails, the screen");
 
-	/* The menu first: a digit picks where the loop starts. */
-	fake_reset();
-	set_entries(3, 0, 5);
-	fake_bootable("third");
-	fake_key(100, '3');
-	CHECK_EQ(fake_run(run_entries), FAKE_BOOTED, "loop: after the menu");
-	CHECK_STREQ(fake_tried(), "third", "loop: the menu's choice first");
 }
 
 /* --- the config file and the trace key ------------------------------- */
@@ -744,6 +950,7 @@ int main(void)
 	check_begin("core");
 	test_vt();
 	test_menu();
+	test_editor();
 	test_entries();
 	test_config();
 	test_enrolled();
