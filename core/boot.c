@@ -6,6 +6,7 @@
  * console and boot volume before, and does the loading and the jump in
  * plat_boot_entry(); nothing here knows which firmware it runs on.
  */
+#include "bls.h"
 #include "boot.h"
 #include "console.h"
 #include "file.h"
@@ -28,40 +29,216 @@ void boot_check_trace_key(void)
 		boot_first_key = key;
 }
 
-/* The file's bytes into text (size + 1 bytes); false after saying why. */
-static bool read_text(char *text, uint64_t *size)
+/*
+ * path's bytes into text (at most max bytes, and a NUL after them);
+ * false after saying why. *missing: it could not be opened.
+ */
+static bool read_text(const char *path, char *text, size_t max,
+		      uint64_t *size, const char *module, bool *missing)
 {
 	const char *why = NULL;
 	struct file f;
 	bool ok;
 
-	if (!file_open(CONFIG_PATH, &f, &why)) {
+	*missing = false;
+	if (!file_open(path, &f, &why)) {
+		*missing = true;
 		if (why)
-			console_printf("config: %s: %s\n", CONFIG_PATH, why);
+			console_printf("%s: %s: %s\n", module, path, why);
 		return false;
 	}
 	*size = f.size;
-	if (*size > CONFIG_MAX_BYTES) {
-		console_printf("config: %s: %llu bytes, more than %u\n",
-			       CONFIG_PATH, (unsigned long long)*size,
-			       CONFIG_MAX_BYTES);
+	if (*size > max) {
+		console_printf("%s: %s: %llu bytes, more than %u\n", module,
+			       path, (unsigned long long)*size, (unsigned)max);
 		file_close(&f);
 		return false;
 	}
 	ok = file_read(&f, 0, text, *size, &why);
 	file_close(&f);
 	if (!ok && why)
-		console_printf("config: %s: %s\n", CONFIG_PATH, why);
+		console_printf("%s: %s: %s\n", module, path, why);
+	text[ok ? *size : 0] = '\0';
 	return ok;
+}
+
+/*
+ * BLS's share of the config buffer: the entries' file names first, each
+ * file's text after them. 12 KiB for one entry file is plenty: real ones
+ * are a few hundred bytes.
+ */
+#define BLS_NAMES_BYTES		4096
+#define BLS_TEXT_MAX		(CONFIG_MAX_BYTES - BLS_NAMES_BYTES)
+
+/*
+ * The names of the files in directory path into names (size bytes), each
+ * with its NUL, one after the other: how many. A name that does not fit
+ * is left out; a missing directory has none, and nothing to say.
+ */
+static int list_dir(const char *path, char *names, size_t size)
+{
+	struct file_dir d;
+	const char *why;
+	size_t used = 0;
+	int count = 0, got;
+
+	if (!file_opendir(path, &d, &why)) {
+		if (why)
+			console_printf("bls: %s: %s\n", path, why);
+		return 0;
+	}
+	while ((got = file_readdir(&d, names + used, size - used,
+				   &why)) > 0) {
+		while (names[used++])
+			;
+		count++;
+	}
+	if (got < 0 && why)
+		console_printf("bls: %s: %s\n", path, why);
+	file_closedir(&d);
+	return count;
+}
+
+static bool has_suffix(const char *name)
+{
+	size_t n = 0, k = sizeof(BLS_SUFFIX) - 1;
+
+	while (name[n])
+		n++;
+	return n > k && bls_glob_match("*" BLS_SUFFIX, name);
+}
+
+/* One entry file into cfg's next slot, sorted among BLS's (first..). */
+static void bls_add(struct config *cfg, unsigned first, struct bls_sort *sort,
+		    const char *name, char *text)
+{
+	char path[sizeof(BLS_ENTRIES_DIR) + CONFIG_NAME_MAX + 8];
+	struct config_entry *e = &cfg->entry[cfg->entry_count];
+	struct bls_sort *s = &sort[cfg->entry_count];
+	struct config_entry tmp;
+	struct bls_sort tmp_sort;
+	enum bls_error err;
+	unsigned line, pos;
+	uint64_t size;
+	bool missing;
+
+	fmt_snprintf(path, sizeof(path), "%s/%s", BLS_ENTRIES_DIR, name);
+	if (cfg->entry_count == CONFIG_MAX_ENTRIES) {
+		console_printf("bls: %s: left out: more than %u entries\n",
+			       path, CONFIG_MAX_ENTRIES);
+		return;
+	}
+	if (!read_text(path, text, BLS_TEXT_MAX, &size, "bls", &missing))
+		return;
+	err = bls_parse_entry(name, text, (size_t)size, e, s, &line);
+	if (err == BLS_ERR_OTHER_ARCH) {
+		trace("bls: %s: %s, skipped\n", path, bls_strerror(err));
+		return;
+	}
+	if (err && line) {
+		console_printf("bls: %s:%u: %s\n", path, line,
+			       bls_strerror(err));
+		return;
+	}
+	if (err) {
+		console_printf("bls: %s: %s\n", path, bls_strerror(err));
+		return;
+	}
+	/* Insertion: the new entry moves up past every later one. */
+	for (pos = cfg->entry_count; pos > first; pos--) {
+		if (bls_compare(&sort[pos - 1], &sort[pos]) <= 0)
+			break;
+		tmp = cfg->entry[pos];
+		cfg->entry[pos] = cfg->entry[pos - 1];
+		cfg->entry[pos - 1] = tmp;
+		tmp_sort = sort[pos];
+		sort[pos] = sort[pos - 1];
+		sort[pos - 1] = tmp_sort;
+	}
+	cfg->entry_count++;
+	trace("bls: %s: entry %u\n", path, pos + 1);
+}
+
+/*
+ * loader.conf's keys, where bzboot.cfg gave none of its own. Its default
+ * is a glob on the entries' file names (NAME.conf): the first entry in
+ * the menu's order that matches. Read only when /loader lists it: UEFI's
+ * file.c prints a line for every file it cannot open.
+ */
+static void bls_loader_conf(struct config *cfg, char *text)
+{
+	struct bls_loader_conf lc;
+	enum bls_error err;
+	char file[CONFIG_NAME_MAX + sizeof(BLS_SUFFIX)];
+	unsigned line, i;
+	uint64_t size;
+	bool missing;
+
+	const char *name = text;
+	int count = list_dir(BLS_LOADER_DIR, text, BLS_TEXT_MAX);
+
+	for (i = 0; (int)i < count; i++) {
+		if (bls_glob_match("loader.conf", name))
+			break;
+		while (*name)
+			name++;
+		name++;
+	}
+	if ((int)i >= count)
+		return;
+	if (!read_text(BLS_LOADER_CONF, text, BLS_TEXT_MAX, &size, "bls",
+		       &missing))
+		return;
+	err = bls_parse_loader_conf(text, (size_t)size, &lc, &line);
+	if (err)
+		console_printf("bls: %s:%u: %s\n", BLS_LOADER_CONF, line,
+			       bls_strerror(err));
+	if (lc.has_timeout && !cfg->has_timeout) {
+		cfg->timeout_s = lc.timeout_s;
+		cfg->menu_force = lc.menu_force;
+	}
+	if (lc.has_editor && !cfg->has_editor)
+		cfg->editor_off = lc.editor_off;
+	if (!lc.has_default || cfg->has_default)
+		return;
+	for (i = 0; i < cfg->entry_count; i++) {
+		fmt_snprintf(file, sizeof(file), "%s" BLS_SUFFIX,
+			     cfg->entry[i].name);
+		if (bls_glob_match(lc.default_glob, file)) {
+			cfg->default_entry = i;
+			return;
+		}
+	}
+	console_printf("bls: %s: default %s matches no entry\n",
+		       BLS_LOADER_CONF, lc.default_glob);
+}
+
+/* The BLS entries after bzboot.cfg's own, then loader.conf. */
+static void bls_read(struct config *cfg, char *buf)
+{
+	struct bls_sort sort[CONFIG_MAX_ENTRIES];
+	unsigned first = cfg->entry_count;
+	const char *name = buf;
+	int count = list_dir(BLS_ENTRIES_DIR, buf, BLS_NAMES_BYTES);
+
+	for (int i = 0; i < count; i++) {
+		if (has_suffix(name))
+			bls_add(cfg, first, sort, name,
+				buf + BLS_NAMES_BYTES);
+		while (*name)
+			name++;
+		name++;
+	}
+	bls_loader_conf(cfg, buf + BLS_NAMES_BYTES);
 }
 
 bool boot_read_config(struct config *cfg)
 {
-	enum config_error err;
+	enum config_error err = CONFIG_ERR_NO_ENTRIES;
 	unsigned line = 0;
+	bool ok, missing;
 	uint64_t size;
 	char *text, msg[200];
-	bool ok;
 
 	text = plat_alloc(CONFIG_MAX_BYTES + 1);
 	if (!text) {
@@ -69,36 +246,46 @@ bool boot_read_config(struct config *cfg)
 			       CONFIG_PATH, CONFIG_MAX_BYTES + 1);
 		return false;
 	}
-	ok = read_text(text, &size);
+	/* Defaults first, for a disk with BLS entries and no bzboot.cfg. */
+	config_parse("", 0, cfg, &line);
+	ok = read_text(CONFIG_PATH, text, CONFIG_MAX_BYTES, &size, "config",
+		       &missing);
 	/* An enrolled hash: the bytes as read, before any parsing. */
 	if (ok && config_check_enrolled(&config_enrolled, text, (size_t)size,
 					msg, sizeof(msg))) {
 		console_printf("%s\n", msg);
-		ok = false;
+		plat_free(text);
+		return false;
 	}
-	if (ok) {
+	if (ok)
 		err = config_parse(text, (size_t)size, cfg, &line);
-		/* Line 0: an error of the whole file, such as no entry. */
-		if (err != CONFIG_OK && line)
-			console_printf("config: %s:%u: %s\n", CONFIG_PATH,
-				       line, config_strerror(err));
-		else if (err != CONFIG_OK)
+	/* Line 0: an error of the whole file, such as no entry. */
+	if (ok && err != CONFIG_OK && err != CONFIG_ERR_NO_ENTRIES) {
+		console_printf("config: %s:%u: %s\n", CONFIG_PATH, line,
+			       config_strerror(err));
+		plat_free(text);
+		return false;
+	}
+	/* A file that could not be read is an error; a missing one not. */
+	if (ok || missing)
+		bls_read(cfg, text);
+	plat_free(text);
+	if (cfg->entry_count == 0) {
+		if (ok)
 			console_printf("config: %s: %s\n", CONFIG_PATH,
 				       config_strerror(err));
-		ok = err == CONFIG_OK;
+		return false;
 	}
-	plat_free(text);
 	/* The parser's promise, checked where an index is used. */
-	if (ok && (cfg->entry_count == 0 ||
-		   cfg->default_entry >= cfg->entry_count)) {
+	if (cfg->default_entry >= cfg->entry_count) {
 		console_printf("config: %s: no entry to boot\n", CONFIG_PATH);
-		ok = false;
+		return false;
 	}
-	if (ok && cfg->trace)
+	if (cfg->trace)
 		trace_on = true;
-	if (ok)
-		phase_mark("config", CONFIG_PATH, size);
-	return ok;
+	/* The config's bytes; BLS entries are counted in the phase. */
+	phase_mark("config", CONFIG_PATH, ok ? size : 0);
+	return true;
 }
 
 /* Boot e; returns when it failed, after saying why. */

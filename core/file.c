@@ -2,6 +2,7 @@
 /*
  * file.c - the file layer of file.h: common/fat.c over plat_block_read(),
  * else the firmware's file system. One FAT volume, the boot partition.
+ * Files are read and directories listed the same way on both firmwares.
  *
  * Speed: fat_open() notes a file's cluster runs and fat_read() asks for
  * each run in one plat_block_read(), straight into the caller's buffer;
@@ -96,6 +97,67 @@ void file_close(struct file *f)
 	if (!mounted && f->fs)
 		plat_fs_close(f->fs);
 	f->fs = NULL;
+}
+
+bool file_opendir(const char *path, struct file_dir *d, const char **why)
+{
+	struct fat_file dir;
+	enum fat_error err;
+
+	*why = NULL;
+	d->path = path;
+	d->fs = NULL;
+	if (!mounted)
+		return plat_fs_opendir(path, &d->fs);
+	err = fat_open(volume, path, &dir);
+	if (err == FAT_ERR_NOT_FOUND)
+		return false;
+	if (!err && !dir.is_dir) {
+		*why = "not a directory";
+		return false;
+	}
+	if (!err)
+		err = fat_opendir(volume, &dir, &d->fat);
+	if (err)
+		*why = fat_strerror(err);
+	return !err;
+}
+
+int file_readdir(struct file_dir *d, char *name, size_t size,
+		 const char **why)
+{
+	/* 800 bytes, on the stack: stage2's .bss has no room to spare. */
+	struct fat_dirent ent;
+	enum fat_error err;
+	size_t len;
+
+	*why = NULL;
+	if (!mounted)
+		return plat_fs_readdir(d->path, d->fs, name, size);
+	for (;;) {
+		err = fat_readdir(&d->fat, &ent);
+		/* NOT_FOUND is the directory's end. */
+		if (err == FAT_ERR_NOT_FOUND)
+			return 0;
+		if (err) {
+			*why = fat_strerror(err);
+			return -1;
+		}
+		for (len = 0; ent.name[len]; len++)
+			;
+		if (ent.file.is_dir || len >= size)
+			continue;
+		for (size_t i = 0; i <= len; i++)
+			name[i] = ent.name[i];
+		return 1;
+	}
+}
+
+void file_closedir(struct file_dir *d)
+{
+	if (!mounted && d->fs)
+		plat_fs_close(d->fs);
+	d->fs = NULL;
 }
 
 bool file_open_say(const char *path, struct file *f)

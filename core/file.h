@@ -5,13 +5,15 @@
  * platform's block reads (plat_block_read()), on both firmwares; when the
  * boot volume cannot be reached as blocks (UEFI without Disk I/O, or a
  * file system common/fat.c does not read), the firmware's own file system
- * (plat_fs_*()) reads instead. The config (core/boot.c) and the kernel
- * and initrd(s) (the backends' linux.c) all come through here.
+ * (plat_fs_*()) reads instead. The config and the BLS entries
+ * (core/boot.c) and the kernel and initrd(s) (core/load.c) all come
+ * through here.
  */
 #ifndef CORE_FILE_H
 #define CORE_FILE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "fat.h"
@@ -55,5 +57,29 @@ void file_close(struct file *f);
 bool file_open_say(const char *path, struct file *f);
 bool file_read_say(const char *path, struct file *f, uint64_t offset,
 		   void *buf, uint64_t len);
+
+/* A directory being listed. */
+struct file_dir {
+	const char *path;		/* as opened, for messages */
+	struct fat_dir fat;		/* when the volume is mounted */
+	void *fs;			/* else the firmware's handle */
+};
+
+/*
+ * List directory path: file_opendir(), then file_readdir() until it
+ * returns 0 (the end) or -1, then file_closedir(). false from
+ * file_opendir() with *why NULL: no such directory (nothing to say: most
+ * disks have no /loader/entries), or the firmware's file system printed
+ * a line of its own; else *why is the problem, as for file_open().
+ */
+bool file_opendir(const char *path, struct file_dir *d, const char **why);
+/*
+ * The next file's name (subdirectories are left out) into name, size
+ * bytes with its NUL: 1; a name longer than that is left out too. 0 at
+ * the end, -1 with *why as for file_open().
+ */
+int file_readdir(struct file_dir *d, char *name, size_t size,
+		 const char **why);
+void file_closedir(struct file_dir *d);
 
 #endif /* CORE_FILE_H */

@@ -111,6 +111,15 @@ bool plat_fs_open(const char *path, void **fs, uint64_t *size);
 bool plat_fs_read(const char *path, void **fs, uint64_t offset, void *buf,
 		  uint64_t len);
 void plat_fs_close(void *fs);
+/*
+ * The same file system's directories, for file_opendir(): open path
+ * (*fs: its handle, closed by plat_fs_close()); false for a missing
+ * directory without a word, else after a line. Then the next file's name
+ * (subdirectories and names of size bytes or more left out): 1, 0 at the
+ * end, -1 after a line.
+ */
+bool plat_fs_opendir(const char *path, void **fs);
+int plat_fs_readdir(const char *path, void *fs, char *name, size_t size);
 
 /*
  * Load the entry's kernel and initrd(s), build what the kernel is handed,

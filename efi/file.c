@@ -342,3 +342,68 @@ void plat_fs_close(void *fs)
 	if (fh)
 		fh->Close(fh);
 }
+
+bool plat_fs_opendir(const char *path, void **fs)
+{
+	struct loader *ld = platform_loader;
+	CHAR16 name[CONFIG_PATH_MAX];
+	EFI_FILE_HANDLE h;
+	EFI_STATUS st;
+
+	*fs = NULL;
+	if (!file_path_to_efi(path, name, CONFIG_PATH_MAX)) {
+		console_printf("file: %s: path longer than %u characters\n",
+			       path, CONFIG_PATH_MAX - 1);
+		return false;
+	}
+	st = ld->root->Open(ld->root, &h, name, EFI_FILE_MODE_READ, 0);
+	if (st == EFI_NOT_FOUND)
+		return false;
+	if (EFI_ERROR(st)) {
+		console_printf("file: cannot open %s: %s\n", path,
+			       console_status_name(st));
+		return false;
+	}
+	*fs = h;
+	return true;
+}
+
+/*
+ * Read() on a directory handle returns one EFI_FILE_INFO per call, and a
+ * size of 0 at the end. Names are UCS-2; BLS names are ASCII, anything
+ * else becomes '?'.
+ */
+int plat_fs_readdir(const char *path, void *fs, char *name, size_t size)
+{
+	EFI_FILE_HANDLE h = fs;
+	union {
+		EFI_FILE_INFO info;
+		uint8_t bytes[SIZE_OF_EFI_FILE_INFO + 256 * sizeof(CHAR16)];
+	} u;
+	EFI_STATUS st;
+	UINTN bytes;
+	size_t len;
+
+	for (;;) {
+		bytes = sizeof(u);
+		st = h->Read(h, &bytes, &u.info);
+		if (EFI_ERROR(st)) {
+			console_printf("file: cannot list %s: %s\n", path,
+				       console_status_name(st));
+			return -1;
+		}
+		if (bytes == 0)
+			return 0;
+		for (len = 0; u.info.FileName[len]; len++)
+			;
+		if ((u.info.Attribute & EFI_FILE_DIRECTORY) || len >= size)
+			continue;
+		for (size_t i = 0; i < len; i++) {
+			CHAR16 c = u.info.FileName[i];
+
+			name[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+		}
+		name[len] = '\0';
+		return 1;
+	}
+}

@@ -99,6 +99,22 @@ void plat_fs_close(void *fs)
 	(void)fs;
 }
 
+bool plat_fs_opendir(const char *path, void **fs)
+{
+	(void)fs;
+	console_printf("fat: %s: the boot partition is not mounted\n", path);
+	return false;
+}
+
+int plat_fs_readdir(const char *path, void *fs, char *name, size_t size)
+{
+	(void)path;
+	(void)fs;
+	(void)name;
+	(void)size;
+	return -1;
+}
+
 void plat_boot_entry(const struct config_entry *entry)
 {
 	linux_boot(entry, e820_map, e820_len);

@@ -354,6 +354,49 @@ void plat_fs_close(void *fs)
 	fake.open = -1;
 }
 
+/*
+ * fake_file()'s directories: the files whose paths go on from path and a
+ * '/', without another '/'. A directory exists when a file is in it, at
+ * any depth.
+ */
+static struct {
+	const char *path;
+	unsigned next;		/* index into fake.file[] */
+} fake_dir;
+
+bool plat_fs_opendir(const char *path, void **fs)
+{
+	size_t plen = strlen(path);
+
+	for (unsigned i = 0; i < fake.files; i++) {
+		if (strncmp(fake.file[i].path, path, plen) == 0 &&
+		    fake.file[i].path[plen] == '/') {
+			fake_dir.path = path;
+			fake_dir.next = 0;
+			*fs = &fake_dir;
+			return true;
+		}
+	}
+	return false;
+}
+
+int plat_fs_readdir(const char *path, void *fs, char *name, size_t size)
+{
+	size_t plen = strlen(path);
+
+	(void)fs;
+	while (fake_dir.next < fake.files) {
+		const char *p = fake.file[fake_dir.next++].path;
+
+		if (strncmp(p, path, plen) != 0 || p[plen] != '/' ||
+		    strchr(p + plen + 1, '/') || strlen(p + plen + 1) >= size)
+			continue;
+		strcpy(name, p + plen + 1);
+		return 1;
+	}
+	return 0;
+}
+
 /* The disk: fake_disk()'s image, 512-byte sectors. */
 bool plat_block_read(uint64_t lba, uint32_t count, void *buf)
 {

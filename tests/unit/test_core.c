@@ -945,6 +945,118 @@ static void test_file_layer(void)
 	free(img);
 }
 
+/* --- BLS entries beside bzboot.cfg ----------------------------------- */
+
+#define BLS_ENTRY(v) \
+	"title Debian " v "\nversion " v "\nsort-key debian\n" \
+	"linux /d/" v "/linux\ninitrd /d/" v "/initrd\noptions ro\n"
+
+static void test_bls_read(void)
+{
+	static const char e9[] = BLS_ENTRY("6.1.0-9");
+	static const char e10[] = BLS_ENTRY("6.1.0-10");
+	static const char rc[] = BLS_ENTRY("6.1.0-10~rc1");
+	static const char fedora[] = "title Fedora\nlinux /vmlinuz\n"
+				     "options $kernelopts\n";
+	static const char arm[] = "linux /a\narchitecture aa64\n";
+	static const char broken[] = "title x\nefi /x.efi\n";
+	static const char own[] = "timeout 7\nentry mine\n kernel /mine\n";
+	static const char globals[] = "# written by mkdisk --bls\ntrace off\n";
+	static const char lconf[] = "default debian-6.1.0-9*\ntimeout 4\n"
+				    "editor no\n";
+
+	/* Only BLS entries: sorted, newest first, rc below its release. */
+	fake_reset();
+	fake_file(CONFIG_PATH, globals, sizeof(globals) - 1);
+	fake_file("/loader/entries/debian-6.1.0-9.conf", e9, sizeof(e9) - 1);
+	fake_file("/loader/entries/debian-6.1.0-10~rc1.conf", rc,
+		  sizeof(rc) - 1);
+	fake_file("/loader/entries/debian-6.1.0-10.conf", e10,
+		  sizeof(e10) - 1);
+	fake_file("/loader/entries/README", "x", 1);
+	fake_file("/loader/entries/arm.conf", arm, sizeof(arm) - 1);
+	fake_file("/loader/entries/efi.conf", broken, sizeof(broken) - 1);
+	fake_run(run_read_config);
+	CHECK(read_ok && cfg.entry_count == 3, "bls: three entries (%u)",
+	      cfg.entry_count);
+	CHECK(strcmp(cfg.entry[0].name, "debian-6.1.0-10") == 0 &&
+	      strcmp(cfg.entry[1].name, "debian-6.1.0-10~rc1") == 0 &&
+	      strcmp(cfg.entry[2].name, "debian-6.1.0-9") == 0,
+	      "bls: sorted newest first (%s, %s, %s)", cfg.entry[0].name,
+	      cfg.entry[1].name, cfg.entry[2].name);
+	CHECK_EQ(cfg.default_entry, 0, "bls: the first is the default");
+	CHECK_STREQ(cfg.entry[0].title, "Debian 6.1.0-10", "bls: title");
+	CHECK_STREQ(fake_screen(), "bls: /loader/entries/efi.conf: no linux "
+		    "line\n", "bls: a bad entry says why, another "
+		    "architecture is skipped quietly");
+	CHECK_EQ(fake_allocs_live(), 0, "bls: buffer freed");
+
+	/* Beside bzboot.cfg's own entries, after them; loader.conf. */
+	fake_reset();
+	fake_file(CONFIG_PATH, own, sizeof(own) - 1);
+	fake_file("/loader/entries/debian-6.1.0-9.conf", e9, sizeof(e9) - 1);
+	fake_file("/loader/entries/debian-6.1.0-10.conf", e10,
+		  sizeof(e10) - 1);
+	fake_file("/loader/entries/fedora.conf", fedora, sizeof(fedora) - 1);
+	fake_file("/loader/loader.conf", lconf, sizeof(lconf) - 1);
+	fake_run(run_read_config);
+	CHECK(read_ok && cfg.entry_count == 4 &&
+	      strcmp(cfg.entry[0].name, "mine") == 0 &&
+	      strcmp(cfg.entry[1].name, "debian-6.1.0-10") == 0 &&
+	      strcmp(cfg.entry[3].name, "fedora") == 0,
+	      "bls: after bzboot.cfg's own, sort-key before none");
+	CHECK(cfg.entry[3].grub_vars, "bls: $kernelopts marks it");
+	CHECK_EQ(cfg.default_entry, 2, "bls: loader.conf's default glob");
+	CHECK_EQ(cfg.timeout_s, 7, "bls: bzboot.cfg's timeout wins");
+	CHECK(cfg.editor_off, "bls: loader.conf's editor no");
+	CHECK_STREQ(fake_screen(), "", "bls: nothing to say");
+
+	/* bzboot.cfg's default wins too; a default matching nothing. */
+	static const char own_default[] = "default mine\nentry mine\n"
+					  " kernel /mine\n";
+	fake_reset();
+	fake_file(CONFIG_PATH, own_default, sizeof(own_default) - 1);
+	fake_file("/loader/entries/debian-6.1.0-9.conf", e9, sizeof(e9) - 1);
+	fake_file("/loader/loader.conf", lconf, sizeof(lconf) - 1);
+	fake_run(run_read_config);
+	CHECK(read_ok && cfg.default_entry == 0 && cfg.timeout_s == 4,
+	      "bls: bzboot.cfg's default wins, loader.conf's timeout fills "
+	      "in");
+	fake_reset();
+	fake_file(CONFIG_PATH, globals, sizeof(globals) - 1);
+	fake_file("/loader/entries/debian-6.1.0-10.conf", e10,
+		  sizeof(e10) - 1);
+	fake_file("/loader/loader.conf", lconf, sizeof(lconf) - 1);
+	fake_run(run_read_config);
+	CHECK(read_ok && cfg.default_entry == 0, "bls: no match: the first");
+	CHECK_STREQ(fake_screen(), "bls: /loader/loader.conf: default "
+		    "debian-6.1.0-9* matches no entry\n",
+		    "bls: no match, the message");
+
+	/* No bzboot.cfg at all: its message, then the BLS entries. */
+	fake_reset();
+	fake_file("/loader/entries/debian-6.1.0-10.conf", e10,
+		  sizeof(e10) - 1);
+	fake_run(run_read_config);
+	CHECK(read_ok && cfg.entry_count == 1 && cfg.timeout_s == 0,
+	      "bls: no bzboot.cfg, BLS entries boot");
+
+	/* Nine entries: one too many, left out with a message. */
+	fake_reset();
+	fake_file(CONFIG_PATH, globals, sizeof(globals) - 1);
+	static char names[9][40];
+	for (int i = 0; i < 9; i++) {
+		snprintf(names[i], sizeof(names[i]),
+			 "/loader/entries/e%d.conf", i);
+		fake_file(names[i], "linux /k\n", 9);
+	}
+	fake_run(run_read_config);
+	CHECK(read_ok && cfg.entry_count == CONFIG_MAX_ENTRIES &&
+	      strstr(fake_screen(), "bls: /loader/entries/e8.conf: left out: "
+		     "more than 8 entries\n"), "bls: nine entries, the "
+	      "ninth left out (%s)", fake_screen());
+}
+
 int main(void)
 {
 	check_begin("core");
@@ -955,5 +1067,6 @@ int main(void)
 	test_config();
 	test_enrolled();
 	test_file_layer();
+	test_bls_read();
 	return check_end();
 }
