@@ -103,6 +103,17 @@ static void test_features(void)
 	CHECK(err == CONFIG_OK && cfg->entry_count == 2 &&
 	      cfg->default_entry == 1 && cfg->timeout_s == 5 && cfg->trace,
 	      "default picks the second entry; timeout 5; trace on");
+	CHECK(cfg->has_default && cfg->has_timeout && !cfg->has_editor &&
+	      !cfg->editor_off && !cfg->menu_force,
+	      "which keys were given is noted");
+	err = parse("timeout menu-force\neditor off\nentry a\nkernel /a\n",
+		    &line);
+	CHECK(err == CONFIG_OK && cfg->menu_force && cfg->editor_off &&
+	      cfg->has_editor && cfg->timeout_s == 0,
+	      "timeout menu-force, editor off");
+	err = parse("timeout menu-hidden\nentry a\nkernel /a\n", &line);
+	CHECK(err == CONFIG_OK && !cfg->menu_force && cfg->timeout_s == 0 &&
+	      cfg->has_timeout, "timeout menu-hidden is 0");
 	CHECK(!cfg->gdb, "gdb off when not given");
 	CHECK_STREQ(cfg->entry[0].cmdline, "",
 		    "entry without cmdline has an empty one");
@@ -367,9 +378,16 @@ static void test_errors(void)
 		     CONFIG_ERR_BAD_DEFAULT, 2);
 
 	EXPECT_ERROR("timeout not a number", "timeout soon\n",
-		     CONFIG_ERR_BAD_NUMBER, 1);
+		     CONFIG_ERR_BAD_TIMEOUT, 1);
 	EXPECT_ERROR("timeout negative", "timeout -1\n",
-		     CONFIG_ERR_BAD_NUMBER, 1);
+		     CONFIG_ERR_BAD_TIMEOUT, 1);
+	EXPECT_ERROR("timeout menu-forced", "timeout menu-forced\n",
+		     CONFIG_ERR_BAD_TIMEOUT, 1);
+	EXPECT_ERROR("editor yes", "editor yes\n", CONFIG_ERR_BAD_ON_OFF, 1);
+	EXPECT_ERROR("editor twice", "editor on\neditor off\n",
+		     CONFIG_ERR_DUPLICATE_KEY, 2);
+	EXPECT_ERROR("editor in an entry", "entry a\nkernel /a\neditor off\n",
+		     CONFIG_ERR_GLOBAL_IN_ENTRY, 3);
 	EXPECT_ERROR("timeout with a unit", "timeout 5s\n",
 		     CONFIG_ERR_BAD_NUMBER, 1);
 	EXPECT_ERROR("timeout over the maximum", "timeout 3601\n",
