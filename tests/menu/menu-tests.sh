@@ -1,0 +1,222 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# menu-tests.sh [--list] [PATTERN...] - the boot menu, its editor and BLS
+# entries under QEMU (SeaBIOS and OVMF), keys sent over the serial line.
+#
+# Every case boots an image from build/mkdisk with the protocol probe
+# kernel (tests/probe/), which prints the command line it got as a line
+# `cmdline=...` and ends QEMU through isa-debug-exit; the config and the
+# BLS entries are put in with mtools. Each entry's command line holds its
+# own random token, so the line tells which entry booted:
+#   *-menu-down    two entries, timeout 30: once the countdown shows,
+#                  ESC [ B (Down) and CR over serial boot the second.
+#   *-editor       one entry: e, End, " bzedit=TOKEN", CR: the booted
+#                  command line ends in the typed token.
+#   *-bls-newest   no bzboot.cfg entry, three BLS entries, versions
+#                  6.1.0-9, 6.1.0-10~rc1 and 6.1.0-10, timeout 0: the
+#                  default is the newest, 6.1.0-10.
+# Every case prints `PASS: NAME` or `FAIL: NAME: why`; the run ends with
+# `N passed, N failed`. Logs stay in build/tests/menu/logs/.
+set -uo pipefail
+LIB_PROG=menu-tests
+. "$(dirname "${BASH_SOURCE[0]}")/../qemu/lib.sh"
+cd "$ROOT" || exit 1
+
+dir=$BUILD/tests/menu
+QEMU_LOG_DIR=$dir/logs
+MKDISK=${MKDISK:-$BUILD/mkdisk}
+PROBE=${PROBE:-$BUILD/tests/probe/probe-default.bzImage}
+LIMIT_BIOS=${LIMIT_BIOS:-60}
+LIMIT_UEFI=${LIMIT_UEFI:-180}
+export MTOOLS_SKIP_CHECK=1
+PART_OFFSET=$((2048 * 512))
+# The probe's verdict through isa-debug-exit: (value << 1) | 1.
+PROBE_EXIT_PASS=33
+CMDLINE="console=ttyS0,115200"
+
+parse_case_args "$@"
+passed=0
+failed=0
+
+lib_need "$QEMU" qemu-system-x86
+lib_need mcopy mtools
+mkdir -p "$dir" "$QEMU_LOG_DIR"
+
+# mput IMG PATH TEXT: TEXT as the file PATH in IMG's FAT partition.
+mput() {
+    printf '%s' "$3" >"$dir/mput.tmp"
+    mcopy -o -i "$1@@$PART_OFFSET" "$dir/mput.tmp" "::$2"
+}
+
+# image NAME: a fresh image $dir/NAME.img with the probe and an initrd.
+image() {
+    local img=$dir/$1.img
+    [ -x "$MKDISK" ] || { WHY="$MKDISK is missing (run make)"; return 1; }
+    kernel_is_bzimage "$PROBE" ||
+        { WHY="$PROBE is missing (run make)"; return 1; }
+    head -c 4096 /dev/urandom >"$dir/initrd.img"
+    rm -f "$img"
+    "$MKDISK" -o "$img" --kernel "$PROBE" --initrd "$dir/initrd.img" \
+        --cmdline "$CMDLINE" >"$dir/$1.mkdisk.txt" 2>&1 ||
+        { WHY=$(tail -n 1 "$dir/$1.mkdisk.txt"); return 1; }
+    IMG=$img
+}
+
+# run NAME FIRMWARE WAIT-FOR KEYS: boot IMG; once the serial log has a
+# line holding WAIT-FOR (nothing to wait for when empty), send KEYS (a
+# printf format) over the serial line; then wait for QEMU to end. LOG is
+# the log, with CRs and escape sequences taken out.
+run() {
+    local name=$1 fw=$2 wait_for=$3 keys=$4 fifo=$dir/fifo-$1 limit pid cat
+    local sent=0 start=$SECONDS
+    RAW=$QEMU_LOG_DIR/$name.raw
+    LOG=$QEMU_LOG_DIR/$name.log
+    limit=$LIMIT_BIOS
+    [ "$fw" = seabios ] || limit=$LIMIT_UEFI
+    firmware_args "$fw" "$name" || { WHY=$FW_ERROR; return 1; }
+    rm -f "$fifo.in" "$fifo.out"
+    mkfifo "$fifo.in" "$fifo.out" || { WHY="mkfifo failed"; return 1; }
+    exec {in}<>"$fifo.in"
+    cat 0<>"$fifo.out" >"$RAW" &
+    cat=$!
+    timeout --kill-after=5 "$limit" nice "$QEMU" -display none \
+        -monitor none -serial "pipe:$fifo" -no-reboot -net none -m 256 \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x04 "${FW_ARGS[@]}" \
+        -drive "file=$IMG,format=raw" \
+        >"$QEMU_LOG_DIR/$name.stderr" 2>&1 </dev/null &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+        if [ "$sent" = 0 ] && [ -n "$wait_for" ] &&
+            grep -aqF -- "$wait_for" "$RAW"; then
+            # Let the menu finish drawing: keys are read between draws.
+            sleep 1
+            # shellcheck disable=SC2059 # KEYS is a format on purpose
+            printf "$keys" >&"$in"
+            sent=1
+        fi
+        sleep 0.2
+    done
+    wait "$pid"
+    STATUS=$?
+    sleep 0.1
+    kill "$cat" 2>/dev/null
+    wait "$cat" 2>/dev/null
+    exec {in}>&-
+    rm -f "$fifo.in" "$fifo.out"
+    # The menu's cursor moves and clears as line breaks; other escapes out.
+    sed -e 's/\x1b\[[0-9;]*[HJf]/\n/g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' \
+        -e 's/\r//g' "$RAW" >"$LOG"
+    if [ -n "$wait_for" ] && [ "$sent" = 0 ]; then
+        WHY="no \"$wait_for\" on serial in $((SECONDS - start)) s"
+        return 1
+    fi
+    if [ "$STATUS" != "$PROBE_EXIT_PASS" ]; then
+        WHY="QEMU ended with status $STATUS, not the probe's pass ($LOG)"
+        return 1
+    fi
+}
+
+# want LINE: the log has LINE, whole.
+want() {
+    grep -aqFx -- "$1" "$LOG" || { WHY="no line \"$1\" in $LOG"; return 1; }
+}
+
+# ---- the cases -----------------------------------------------------------
+
+case_menu_down() {
+    local fw=$1 t1 t2
+    t1=$(token_new)
+    t2=$(token_new)
+    image "$fw-menu-down" || return 1
+    mput "$IMG" /bzboot.cfg "timeout 30
+entry first
+	kernel /boot/vmlinuz
+	initrd /boot/initrd-1.img
+	cmdline $CMDLINE bzmenu=$t1
+entry second
+	kernel /boot/vmlinuz
+	initrd /boot/initrd-1.img
+	cmdline $CMDLINE bzmenu=$t2
+" || { WHY="mcopy failed"; return 1; }
+    run "$fw-menu-down" "$fw" 'Booting "first" in' '\033[B\r' || return 1
+    want "cmdline=$CMDLINE bzmenu=$t2" &&
+        want 'bzboot: booting entry "second"'
+}
+
+case_editor() {
+    local fw=$1 t
+    t=$(token_new)
+    image "$fw-editor" || return 1
+    mput "$IMG" /bzboot.cfg "timeout 30
+entry only
+	kernel /boot/vmlinuz
+	initrd /boot/initrd-1.img
+	cmdline $CMDLINE
+" || { WHY="mcopy failed"; return 1; }
+    # e, then End as SS3 and a word; Enter boots the edited line.
+    run "$fw-editor" "$fw" 'Booting "only" in' "e\\033OF bzedit=$t\\r" ||
+        return 1
+    want "cmdline=$CMDLINE bzedit=$t"
+}
+
+case_bls_newest() {
+    local fw=$1 v token want_token
+    image "$fw-bls-newest" || return 1
+    mput "$IMG" /bzboot.cfg "# mkdisk's globals only; the entries are BLS
+timeout 0
+" || { WHY="mcopy failed"; return 1; }
+    mmd -i "$IMG@@$PART_OFFSET" ::/loader ::/loader/entries ||
+        { WHY="mmd failed"; return 1; }
+    for v in 6.1.0-9 6.1.0-10~rc1 6.1.0-10; do
+        token=$(token_new)
+        [ "$v" != 6.1.0-10 ] || want_token=$token
+        mput "$IMG" "/loader/entries/bzboot-$v.conf" "title Probe $v
+version $v
+sort-key bzboot
+linux /boot/vmlinuz
+initrd /boot/initrd-1.img
+options $CMDLINE bzbls=$token
+" || { WHY="mcopy failed"; return 1; }
+    done
+    run "$fw-bls-newest" "$fw" "" "" || return 1
+    want "cmdline=$CMDLINE bzbls=$want_token" &&
+        want 'bzboot: booting entry "bzboot-6.1.0-10"'
+}
+
+CASES=()
+for fw in seabios ovmf; do
+    short=bios
+    [ "$fw" = seabios ] || short=uefi
+    CASES+=("$short-menu-down:case_menu_down $fw"
+        "$short-editor:case_editor $fw"
+        "$short-bls-newest:case_bls_newest $fw")
+done
+
+for c in "${CASES[@]}"; do
+    name=${c%%:*}
+    if [ "${#patterns[@]}" -gt 0 ]; then
+        match=0
+        for p in "${patterns[@]}"; do
+            # shellcheck disable=SC2053 # a glob on purpose
+            [[ $name == $p ]] && match=1
+        done
+        [ "$match" = 1 ] || continue
+    fi
+    if [ "$list_only" = 1 ]; then
+        echo "$name"
+        continue
+    fi
+    WHY=
+    # shellcheck disable=SC2086 # the function and its argument
+    if ${c#*:}; then
+        echo "PASS: $name"
+        passed=$((passed + 1))
+    else
+        echo "FAIL: $name: $WHY"
+        failed=$((failed + 1))
+    fi
+done
+[ "$list_only" = 1 ] && exit 0
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
