@@ -6,12 +6,12 @@
 #
 # Every case boots an image from build/mkdisk with the protocol probe
 # kernel (tests/probe/), which prints the command line it got as a line
-# `cmdline=...` and ends QEMU through isa-debug-exit; the config and the
+# `probe: cmdline=...` and ends QEMU through isa-debug-exit; the config and the
 # BLS entries are put in with mtools. Each entry's command line holds its
 # own random token, so the line tells which entry booted:
 #   *-menu-down    two entries, timeout 30: once the countdown shows,
 #                  ESC [ B (Down) and CR over serial boot the second.
-#   *-editor       one entry: e, End, " bzedit=TOKEN", CR: the booted
+#   *-editor       one entry: e, Left, Right, " bzedit=TOKEN", CR: the booted
 #                  command line ends in the typed token.
 #   *-bls-newest   no bzboot.cfg entry, three BLS entries, versions
 #                  6.1.0-9, 6.1.0-10~rc1 and 6.1.0-10, timeout 0: the
@@ -140,7 +140,7 @@ entry second
 	cmdline $CMDLINE bzmenu=$t2
 " || { WHY="mcopy failed"; return 1; }
     run "$fw-menu-down" "$fw" 'Booting "first" in' '\033[B\r' || return 1
-    want "cmdline=$CMDLINE bzmenu=$t2" &&
+    want "probe: cmdline=$CMDLINE bzmenu=$t2" &&
         want 'bzboot: booting entry "second"'
 }
 
@@ -154,10 +154,12 @@ entry only
 	initrd /boot/initrd-1.img
 	cmdline $CMDLINE
 " || { WHY="mcopy failed"; return 1; }
-    # e, then End as SS3 and a word; Enter boots the edited line.
-    run "$fw-editor" "$fw" 'Booting "only" in' "e\\033OF bzedit=$t\\r" ||
+    # e, Left and Right (CSI: OVMF's own serial decoder, which UEFI
+    # input goes through, knows no SS3 End), a word; Enter boots it.
+    run "$fw-editor" "$fw" 'Booting "only" in' \
+        "e\\033[D\\033[C bzedit=$t\\r" ||
         return 1
-    want "cmdline=$CMDLINE bzedit=$t"
+    want "probe: cmdline=$CMDLINE bzedit=$t"
 }
 
 case_bls_newest() {
@@ -180,7 +182,7 @@ options $CMDLINE bzbls=$token
 " || { WHY="mcopy failed"; return 1; }
     done
     run "$fw-bls-newest" "$fw" "" "" || return 1
-    want "cmdline=$CMDLINE bzbls=$want_token" &&
+    want "probe: cmdline=$CMDLINE bzbls=$want_token" &&
         want 'bzboot: booting entry "bzboot-6.1.0-10"'
 }
 
