@@ -59,6 +59,14 @@
 #define CONFIG_PATH		"/bzboot.cfg"
 /* A kernel or initrd value: a path, '#' and the hash. */
 #define CONFIG_PATH_HASH_MAX	(CONFIG_PATH_MAX + 1 + SHA256_HEX_LEN)
+/*
+ * Largest config file either loader reads (and mkdisk --config installs).
+ * One value for all, so that a config that boots on one firmware boots on
+ * the other. 16 KiB: what stage2's .bss had room for beside its FAT
+ * caches (common/layout.h), and far more than a config of a few entries
+ * needs; a file that large is more likely a wrong file than a config.
+ */
+#define CONFIG_MAX_BYTES	16384
 /* Enough for any text config_format_single() writes. */
 #define CONFIG_TEXT_MAX		6144
 

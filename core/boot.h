@@ -13,14 +13,6 @@
 #include "config.h"
 
 /*
- * Largest config file either loader reads. One value for both, so that a
- * config that boots on one firmware boots on the other. 16 KiB: what
- * stage2's .bss had room for beside its FAT caches (common/layout.h), and
- * far more than a config of a few entries needs; a file that large is more
- * likely a wrong file than a config.
- */
-#define CONFIG_MAX_BYTES	16384
-
 /*
  * The enrolled config hash, in the data of each loader: all zero as
  * built; `mkdisk --enroll-config` finds CONFIG_ENROLL_MARKER in its copy

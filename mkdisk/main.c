@@ -61,6 +61,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bls.h"
 #include "bzimage.h"
 #include "config.h"
 #include "layout.h"
@@ -70,10 +71,10 @@
 
 #define USAGE_LINE \
 	"usage: mkdisk -o OUT --kernel BZIMAGE [--initrd FILE]... " \
-	"--cmdline \"STRING\" [--size MiB] [--disk-id HEX] [--hashes] " \
-	"[--enroll-config]\n" \
-	"              [--gpt] [--format raw|qcow2] [--rootfs DIR " \
-	"[--rootfs-size MiB]]"
+	"{--cmdline \"STRING\" [--bls] | --config FILE} [--size MiB] " \
+	"[--disk-id HEX]\n" \
+	"              [--hashes] [--enroll-config] [--gpt] " \
+	"[--format raw|qcow2] [--rootfs DIR [--rootfs-size MiB]]"
 
 /*
  * The ext4 superblock (Documentation/filesystems/ext4/super.rst): 1024
@@ -98,7 +99,7 @@
 /* One file copied into the partition. */
 struct input {
 	const char *host_path;		/* as given; NULL when built in */
-	char fat_path[32];		/* "/boot/vmlinuz" */
+	char fat_path[64];		/* "/boot/vmlinuz" */
 	const char *role;		/* "kernel", "initrd" */
 	const void *data;		/* built-in data, or NULL */
 	char sha256_hex[SHA256_HEX_LEN + 1];	/* --hashes; else "" */
@@ -121,7 +122,13 @@ struct options {
 	bool qcow2;			/* --format, or OUT's suffix */
 	const char *rootfs;		/* --rootfs DIR, or NULL */
 	uint64_t rootfs_mib;		/* --rootfs-size; 0: choose */
+	const char *config;		/* --config FILE, or NULL */
+	bool bls;			/* --bls: the entry as a BLS file */
 };
+
+/* --bls: the entry's file; bzboot.cfg keeps only the global keys. */
+#define MKDISK_BLS_NAME		"bzboot-linux"
+#define MKDISK_BLS_PATH		BLS_ENTRIES_DIR "/" MKDISK_BLS_NAME BLS_SUFFIX
 
 /*
  * The temporary output files, for mkdisk_die() and the signal handler:
@@ -423,7 +430,7 @@ static void parse_args(int argc, char **argv, struct options *opt)
 {
 	enum { OPT_KERNEL = 256, OPT_INITRD, OPT_CMDLINE, OPT_SIZE,
 	       OPT_DISK_ID, OPT_HASHES, OPT_ENROLL_CONFIG, OPT_GPT,
-	       OPT_FORMAT, OPT_ROOTFS, OPT_ROOTFS_SIZE };
+	       OPT_FORMAT, OPT_ROOTFS, OPT_ROOTFS_SIZE, OPT_CONFIG, OPT_BLS };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
@@ -437,6 +444,8 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "rootfs", required_argument, NULL, OPT_ROOTFS },
 		{ "rootfs-size", required_argument, NULL, OPT_ROOTFS_SIZE },
+		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "bls", no_argument, NULL, OPT_BLS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -513,6 +522,14 @@ static void parse_args(int argc, char **argv, struct options *opt)
 				usage_error("--rootfs-size given twice");
 			opt->rootfs_mib = parse_rootfs_mib(optarg);
 			break;
+		case OPT_CONFIG:
+			if (opt->config)
+				usage_error("--config given twice");
+			opt->config = optarg;
+			break;
+		case OPT_BLS:
+			opt->bls = true;
+			break;
 		case 'h':
 			print_help();
 			exit(0);
@@ -535,11 +552,30 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		opt->qcow2 = len > 6 && !strcmp(opt->out + len - 6, ".qcow2");
 	if (!opt->kernel)
 		usage_error("no kernel: give --kernel BZIMAGE");
-	if (!opt->cmdline)
+	if (opt->config && opt->cmdline)
+		usage_error("--config and --cmdline: the command lines are "
+			    "the config's");
+	if (opt->config && opt->bls)
+		usage_error("--config and --bls: the entries are the "
+			    "config's");
+	if (opt->bls && opt->enroll_config)
+		usage_error("--bls and --enroll-config: BLS entries carry no "
+			    "SHA-256, an enrolled loader does not boot them");
+	if (opt->bls && opt->hashes)
+		usage_error("--bls and --hashes: a BLS entry has no place for "
+			    "a file's SHA-256");
+	if (opt->config && opt->hashes && !opt->enroll_config)
+		usage_error("--config and --hashes: the paths are the "
+			    "config's; write PATH#HASH there");
+	if (!opt->cmdline && !opt->config)
 		usage_error("no command line: give --cmdline \"STRING\" "
-			    "(\"\" for none)");
+			    "(\"\" for none) or --config FILE");
 	if (opt->rootfs_mib && !opt->rootfs)
 		usage_error("--rootfs-size without --rootfs DIR");
+	if (opt->rootfs && (opt->config || opt->bls))
+		usage_error("--rootfs with --config or --bls: mkdisk writes "
+			    "root=PARTUUID= into its own bzboot.cfg entry "
+			    "only");
 	if (opt->rootfs_mib && opt->size_mib &&
 	    opt->size_mib < opt->rootfs_mib + MKDISK_MIN_SIZE_MIB)
 		usage_error("--size %llu: the root partition's %llu MiB leaves "
@@ -729,6 +765,8 @@ static uint64_t plan_need(const struct fat32_plan *plan,
 	 */
 	need += image_cluster_bytes(plan, (2 + 3 * (uint64_t)count) * 32);
 	need += 2 * image_cluster_bytes(plan, 1);
+	/* /loader and /loader/entries, with --bls. */
+	need += 2 * image_cluster_bytes(plan, 1);
 	return need;
 }
 
@@ -803,6 +841,114 @@ static uint64_t choose_size(const struct options *opt, const char *out,
 	}
 }
 
+/* path is one of the image's files? */
+static bool on_image(const char *path, const struct input *inputs,
+		     unsigned count)
+{
+	unsigned i;
+
+	for (i = 0; i < count; i++)
+		if (!strcasecmp(path, inputs[i].fat_path))
+			return true;
+	return false;
+}
+
+/*
+ * --config FILE: its text, checked by the loaders' own parser
+ * (FILE:LINE: problem), every kernel and initrd a file of the image.
+ */
+static char *read_config(const struct options *opt, const char *path,
+			 const struct input *inputs, unsigned count,
+			 size_t *len)
+{
+	static struct config cfg;
+	enum config_error err;
+	struct stat st;
+	unsigned line, i, j;
+	char *text;
+	ssize_t n;
+	int fd;
+
+	fd = open_input(path, "config", &st);
+	if (st.st_size > CONFIG_MAX_BYTES)
+		mkdisk_die("%s: %llu bytes, the loaders read at most %u", path,
+			   (unsigned long long)st.st_size, CONFIG_MAX_BYTES);
+	text = malloc((size_t)st.st_size + 1);
+	if (!text)
+		mkdisk_die("out of memory");
+	n = read_full(fd, text, (size_t)st.st_size);
+	if (n != st.st_size)
+		mkdisk_die("%s: read failed: %s", path,
+			   n < 0 ? strerror(errno) : "short read");
+	close(fd);
+	err = config_parse(text, (size_t)n, &cfg, &line);
+	if (err && line)
+		mkdisk_die("%s:%u: %s", path, line, config_strerror(err));
+	if (err)
+		mkdisk_die("%s: %s", path, config_strerror(err));
+	for (i = 0; i < cfg.entry_count; i++) {
+		const struct config_entry *e = &cfg.entry[i];
+
+		if (!on_image(e->kernel, inputs, count))
+			mkdisk_die("%s: entry %s: kernel %s is not a file of "
+				   "the image (" MKDISK_KERNEL_PATH ", "
+				   "/boot/initrd-N.img)", path, e->name,
+				   e->kernel);
+		for (j = 0; j < e->initrd_count; j++)
+			if (!on_image(e->initrd[j], inputs, count))
+				mkdisk_die("%s: entry %s: initrd %s is not a "
+					   "file of the image", path, e->name,
+					   e->initrd[j]);
+		/* The enrolled loaders boot only pinned files. */
+		if (opt->enroll_config && config_entry_unpinned(e))
+			mkdisk_die("%s: entry %s: %s has no SHA-256 "
+				   "(path#HASH), and --enroll-config is given",
+				   path, e->name, config_entry_unpinned(e));
+	}
+	*len = (size_t)n;
+	return text;
+}
+
+/*
+ * --bls: the entry as /loader/entries/bzboot-linux.conf, read back by the
+ * loaders' own BLS parser before it goes on the image.
+ */
+static char *make_bls_entry(const struct options *opt,
+			    const struct input *inputs, size_t *len)
+{
+	static struct config_entry e;
+	struct bls_sort sort;
+	enum bls_error err;
+	size_t size = CONFIG_TEXT_MAX, n;
+	unsigned line, i;
+	char *buf = malloc(size);
+
+	if (!buf)
+		mkdisk_die("out of memory");
+	n = (size_t)snprintf(buf, size, "# Boot Loader Specification Type #1 "
+			     "entry, written by mkdisk --bls\n"
+			     "title Linux\nsort-key bzboot\nlinux %s\n",
+			     inputs[0].fat_path);
+	for (i = 0; i < opt->initrd_count && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "initrd %s\n",
+				      inputs[1 + i].fat_path);
+	if (opt->cmdline[0] && n < size)
+		n += (size_t)snprintf(buf + n, size - n, "options %s\n",
+				      opt->cmdline);
+	if (n >= size)
+		mkdisk_die("%s: more than %u bytes", MKDISK_BLS_PATH, (unsigned)size);
+	err = bls_parse_entry(MKDISK_BLS_NAME BLS_SUFFIX, buf, n, &e, &sort,
+			      &line);
+	if (err)
+		mkdisk_die("%s:%u: %s", MKDISK_BLS_PATH, line,
+			   bls_strerror(err));
+	if (e.grub_vars)
+		mkdisk_die("--cmdline: a '$', which the loaders take for a "
+			   "GRUB variable in a BLS entry");
+	*len = n;
+	return buf;
+}
+
 /* The config: one entry, the kernel, its initrds in order, the cmdline. */
 static char *make_config(const struct options *opt, const struct input *inputs,
 			 size_t *len)
@@ -829,6 +975,15 @@ static char *make_config(const struct options *opt, const struct input *inputs,
 	for (i = 0; i < opt->initrd_count; i++)
 		initrd_paths[i] = paths[1 + i];
 
+	if (opt->bls) {
+		n = snprintf(buf, size, "# bzboot config, written by mkdisk "
+			     "--bls: the entry is " MKDISK_BLS_PATH "\n"
+			     "timeout 0\ntrace off\n");
+		free(initrd_paths);
+		free(paths);
+		*len = (size_t)n;
+		return buf;
+	}
 	n = config_format_single(buf, size, paths[0], initrd_paths,
 				 opt->initrd_count, opt->cmdline);
 	if (n < 0 || (size_t)n >= size)
@@ -1263,7 +1418,8 @@ static void print_summary(const char *out, uint64_t size_mib,
 		printf("  sha256 %s  %s, enrolled in stage2 and "
 		       "BOOTX64.EFI\n", hex, CONFIG_PATH);
 	}
-	printf("  cmdline: %s\n", opt->cmdline);
+	printf("  cmdline: %s\n",
+	       opt->cmdline ? opt->cmdline : "(those of --config)");
 	if (!gmtime_r(&when, &tm) ||
 	    !strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC", &tm))
 		snprintf(date, sizeof(date), "%llu", (unsigned long long)epoch);
@@ -1341,8 +1497,8 @@ int main(int argc, char **argv)
 	char *root_cmdline = NULL;
 	bool add_root = false;
 	unsigned count, i;
-	char *config;
-	size_t config_len, efi_size;
+	char *config, *bls_entry = NULL;
+	size_t config_len, efi_size, bls_entry_len = 0;
 	uint8_t config_sha256[SHA256_DIGEST_SIZE];
 	int fd;
 
@@ -1363,12 +1519,13 @@ int main(int argc, char **argv)
 	 * 2. Every input: kernel, initrds in order, then the EFI loader and
 	 * the config, which are built in.
 	 */
-	count = 1 + opt.initrd_count + 2;
+	count = 1 + opt.initrd_count + 2 + (opt.bls ? 1 : 0);
 	inputs = calloc(count, sizeof(*inputs));
 	if (!inputs)
 		mkdisk_die("out of memory");
 	check_kernel(opt.kernel, &kernel_info, &inputs[0]);
-	check_cmdline(opt.cmdline, opt.kernel, &kernel_info);
+	if (opt.cmdline)
+		check_cmdline(opt.cmdline, opt.kernel, &kernel_info);
 	for (i = 0; i < opt.initrd_count; i++)
 		check_initrd(opt.initrds[i], i + 1, &inputs[1 + i]);
 	check_output(opt.out, inputs, count);
@@ -1409,7 +1566,21 @@ int main(int argc, char **argv)
 	/* --hashes: the kernel's and initrds' SHA-256 for their paths. */
 	for (i = 0; opt.hashes && i < 1 + opt.initrd_count; i++)
 		sha256_input(&inputs[i]);
-	config = make_config(&opt, inputs, &config_len);
+	if (opt.bls) {
+		struct input *in = &inputs[1 + opt.initrd_count];
+
+		in->role = "BLS entry";
+		snprintf(in->fat_path, sizeof(in->fat_path), "%s",
+			 MKDISK_BLS_PATH);
+		in->data = bls_entry = make_bls_entry(&opt, inputs,
+						      &bls_entry_len);
+		in->size_bytes = bls_entry_len;
+	}
+	if (opt.config)
+		config = read_config(&opt, opt.config, inputs, count,
+				     &config_len);
+	else
+		config = make_config(&opt, inputs, &config_len);
 	/* --enroll-config: the config's SHA-256 into both loaders. */
 	if (opt.enroll_config && !add_root) {
 		sha256(config, config_len, config_sha256);
@@ -1472,6 +1643,10 @@ int main(int argc, char **argv)
 	mtools_mkdir(temp_path, "/boot");
 	mtools_mkdir(temp_path, "/EFI");
 	mtools_mkdir(temp_path, "/EFI/BOOT");
+	if (opt.bls) {
+		mtools_mkdir(temp_path, BLS_LOADER_DIR);
+		mtools_mkdir(temp_path, BLS_ENTRIES_DIR);
+	}
 	for (i = 0; i < count; i++) {
 		if (inputs[i].host_path)
 			mtools_copy_file(temp_path, inputs[i].host_path,
@@ -1519,6 +1694,7 @@ int main(int argc, char **argv)
 		      epoch, opt.enroll_config ? config_sha256 : NULL,
 		      root_mib);
 	free(config);
+	free(bls_entry);
 	free(fat_paths);
 	free(sizes);
 	free(inputs);

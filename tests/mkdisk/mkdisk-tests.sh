@@ -898,6 +898,50 @@ else
     pass "SIGTERM removes the temporary"
 fi
 
+# --- --config and --bls. ---
+
+# A hand-written config: checked by the loaders' parser, FILE:LINE.
+printf 'timeout 3\nentry a\n kernal /boot/vmlinuz\n' >"$work/bad.cfg"
+expect_refusal "--config with a bad line" "bad.cfg:3: unknown keyword" \
+    "$out" -o "$out" --kernel "$kernel" --config "$work/bad.cfg"
+printf 'entry a\n kernel /boot/vmlinuz\n initrd /boot/initrd-2.img\n' \
+    >"$work/missing.cfg"
+expect_refusal "--config naming a file not on the image" \
+    "missing.cfg: entry a: initrd /boot/initrd-2.img is not a file" \
+    "$out" -o "$out" --kernel "$kernel" --config "$work/missing.cfg"
+printf 'timeout 5\nentry a\n kernel /boot/vmlinuz\n cmdline quiet\n' \
+    >"$work/good.cfg"
+run_mkdisk -o "$work/config.img" --kernel "$kernel" --config "$work/good.cfg"
+if [ "$rc" -ne 0 ]; then
+    fail "--config installs the file" "exit status $rc: $(err_line)"
+elif ! mtype -i "$work/config.img@@1M" ::/bzboot.cfg |
+    cmp -s - "$work/good.cfg"; then
+    fail "--config installs the file" "/bzboot.cfg differs from good.cfg"
+else
+    pass "--config installs the file"
+fi
+expect_usage "--config and --cmdline" -o "$out" --kernel "$kernel" \
+    --config "$work/good.cfg" --cmdline x
+expect_usage "--config and --bls" -o "$out" --kernel "$kernel" \
+    --config "$work/good.cfg" --bls
+
+# --bls: the entry as a BLS file, bzboot.cfg with no entry.
+run_mkdisk -o "$work/bls.img" --kernel "$kernel" --cmdline "a=1 b=2" --bls
+bls_text=$(mtype -i "$work/bls.img@@1M" ::/loader/entries/bzboot-linux.conf \
+    2>/dev/null)
+if [ "$rc" -ne 0 ]; then
+    fail "--bls" "exit status $rc: $(err_line)"
+elif ! grep -qx 'linux /boot/vmlinuz' <<<"$bls_text" ||
+    ! grep -qx 'options a=1 b=2' <<<"$bls_text"; then
+    fail "--bls" "the entry file holds: $(tr '\n' '|' <<<"$bls_text")"
+elif mtype -i "$work/bls.img@@1M" ::/bzboot.cfg | grep -q '^entry'; then
+    fail "--bls" "/bzboot.cfg still has an entry"
+else
+    pass "--bls"
+fi
+expect_refusal "--bls with a \$ in the command line" "GRUB variable" \
+    "$out" -o "$out" --kernel "$kernel" --cmdline 'a=$x' --bls
+
 # --- Usage. ---
 
 run_mkdisk --help
