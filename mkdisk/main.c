@@ -74,7 +74,11 @@
 	"{--cmdline \"STRING\" [--bls] | --config FILE} [--size MiB] " \
 	"[--disk-id HEX]\n" \
 	"              [--hashes] [--enroll-config] [--gpt] " \
-	"[--format raw|qcow2] [--rootfs DIR [--rootfs-size MiB]]"
+	"[--format raw|qcow2] [--rootfs DIR [--rootfs-size MiB]]\n" \
+	"       mkdisk -o OUT {--entry NAME --kernel BZIMAGE [--initrd FILE]... " \
+	"--cmdline \"STRING\"}... [--bls] [--size MiB] [--disk-id HEX]\n" \
+	"              [--hashes] [--enroll-config] [--gpt] [--format raw|qcow2]"
+
 
 /*
  * The ext4 superblock (Documentation/filesystems/ext4/super.rst): 1024
@@ -99,7 +103,7 @@
 /* One file copied into the partition. */
 struct input {
 	const char *host_path;		/* as given; NULL when built in */
-	char fat_path[64];		/* "/boot/vmlinuz" */
+	char fat_path[96];		/* "/boot/vmlinuz" */
 	const char *role;		/* "kernel", "initrd" */
 	const void *data;		/* built-in data, or NULL */
 	char sha256_hex[SHA256_HEX_LEN + 1];	/* --hashes; else "" */
@@ -108,12 +112,23 @@ struct input {
 	ino_t ino;
 };
 
-struct options {
-	const char *out;
+/* One entry: --entry NAME and the options after it, or the only one. */
+struct entry_opt {
+	const char *name;
 	const char *kernel;
 	const char **initrds;
 	unsigned initrd_count;
 	const char *cmdline;
+	unsigned first_input;		/* its kernel in inputs[], initrds next */
+};
+
+struct options {
+	const char *out;
+	struct entry_opt entry[CONFIG_MAX_ENTRIES];
+	unsigned entry_count;
+	bool named;			/* --entry given: several may follow */
+	const char **initrd_pool;	/* every --initrd, entry by entry */
+	unsigned initrd_total;
 	uint64_t size_mib;		/* 0: choose */
 	uint32_t disk_id;		/* 0: from the hash of the inputs */
 	bool hashes;			/* path#SHA256 in the config */
@@ -126,9 +141,12 @@ struct options {
 	bool bls;			/* --bls: the entry as a BLS file */
 };
 
-/* --bls: the entry's file; bzboot.cfg keeps only the global keys. */
-#define MKDISK_BLS_NAME		"bzboot-linux"
-#define MKDISK_BLS_PATH		BLS_ENTRIES_DIR "/" MKDISK_BLS_NAME BLS_SUFFIX
+/* The entry's name without --entry, as config_format_single() writes. */
+#define MKDISK_ENTRY_NAME	"linux"
+/* --bls: each entry's file is BLS_ENTRIES_DIR/bzboot-NAME.conf. */
+#define MKDISK_BLS_PREFIX	"bzboot-"
+/* Several entries show the menu for this long. */
+#define MKDISK_MENU_TIMEOUT	5
 
 /*
  * The temporary output files, for mkdisk_die() and the signal handler:
@@ -294,6 +312,18 @@ static void print_help(void)
 	       "  --initrd FILE        an initrd; repeat for more (up to %u), "
 	       "loaded in order\n"
 	       "  --cmdline STRING     the kernel command line (may be empty)\n"
+	       "  --entry NAME         start an entry: the --kernel, "
+	       "--initrd and --cmdline\n"
+	       "                       after it are its own (up to %u "
+	       "entries; a menu of %u s)\n"
+	       "  --bls                each entry as a Boot Loader "
+	       "Specification file,\n"
+	       "                       " BLS_ENTRIES_DIR "/" MKDISK_BLS_PREFIX
+	       "NAME.conf, not in " CONFIG_PATH "\n"
+	       "  --config FILE        install FILE as " CONFIG_PATH
+	       " (checked; its paths\n"
+	       "                       must be files of the image), "
+	       "instead of --cmdline\n"
 	       "  --size MiB           image size; default: the files, room "
 	       "to spare,\n"
 	       "                       at least %u\n"
@@ -352,7 +382,8 @@ static void print_help(void)
 	       "(a raw image only; for a qcow2 image see the README).\n"
 	       "mke2fs is $MKE2FS, or the one in PATH, /usr/sbin or /sbin.\n",
 	       PARTITION_START_LBA, GPT_STAGE2_LBA, PARTITION_START_LBA - 1,
-	       PARTITION_START_LBA, CONFIG_MAX_INITRDS, MKDISK_MIN_SIZE_MIB);
+	       PARTITION_START_LBA, CONFIG_MAX_INITRDS, CONFIG_MAX_ENTRIES,
+	       MKDISK_MENU_TIMEOUT, MKDISK_MIN_SIZE_MIB);
 }
 
 void mkdisk_usage_error(const char *usage_line, const char *fmt, ...)
@@ -426,11 +457,30 @@ static uint32_t parse_disk_id(const char *arg)
 	return (uint32_t)value;
 }
 
+/* A new entry, its initrds next in the pool. */
+static struct entry_opt *entry_new(struct options *opt, const char *name)
+{
+	struct entry_opt *e = &opt->entry[opt->entry_count++];
+
+	e->name = name;
+	e->initrds = opt->initrd_pool + opt->initrd_total;
+	return e;
+}
+
+/* The entry options go to: the last --entry, or the only one. */
+static struct entry_opt *entry_current(struct options *opt)
+{
+	if (opt->entry_count == 0)
+		return entry_new(opt, MKDISK_ENTRY_NAME);
+	return &opt->entry[opt->entry_count - 1];
+}
+
 static void parse_args(int argc, char **argv, struct options *opt)
 {
 	enum { OPT_KERNEL = 256, OPT_INITRD, OPT_CMDLINE, OPT_SIZE,
 	       OPT_DISK_ID, OPT_HASHES, OPT_ENROLL_CONFIG, OPT_GPT,
-	       OPT_FORMAT, OPT_ROOTFS, OPT_ROOTFS_SIZE, OPT_CONFIG, OPT_BLS };
+	       OPT_FORMAT, OPT_ROOTFS, OPT_ROOTFS_SIZE, OPT_CONFIG, OPT_BLS,
+	       OPT_ENTRY };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
@@ -446,16 +496,19 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		{ "rootfs-size", required_argument, NULL, OPT_ROOTFS_SIZE },
 		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "bls", no_argument, NULL, OPT_BLS },
+		{ "entry", required_argument, NULL, OPT_ENTRY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *format = NULL;
+	struct entry_opt *e;
+	unsigned i;
 	size_t len;
 	int c;
 
 	memset(opt, 0, sizeof(*opt));
-	opt->initrds = calloc((size_t)argc, sizeof(*opt->initrds));
-	if (!opt->initrds)
+	opt->initrd_pool = calloc((size_t)argc, sizeof(*opt->initrd_pool));
+	if (!opt->initrd_pool)
 		mkdisk_die("out of memory");
 
 	opterr = 0;
@@ -466,18 +519,35 @@ static void parse_args(int argc, char **argv, struct options *opt)
 				usage_error("-o given twice");
 			opt->out = optarg;
 			break;
+		case OPT_ENTRY:
+			if (opt->entry_count && !opt->named)
+				usage_error("--entry %s: the --kernel, --initrd "
+					    "and --cmdline of each entry come "
+					    "after its --entry", optarg);
+			if (opt->entry_count == CONFIG_MAX_ENTRIES)
+				usage_error("--entry %s: more than %u entries",
+					    optarg, CONFIG_MAX_ENTRIES);
+			opt->named = true;
+			e = entry_new(opt, optarg);
+			break;
 		case OPT_KERNEL:
-			if (opt->kernel)
-				usage_error("--kernel given twice");
-			opt->kernel = optarg;
+			e = entry_current(opt);
+			if (e->kernel)
+				usage_error("--kernel given twice for entry %s",
+					    e->name);
+			e->kernel = optarg;
 			break;
 		case OPT_INITRD:
-			opt->initrds[opt->initrd_count++] = optarg;
+			e = entry_current(opt);
+			e->initrds[e->initrd_count++] = optarg;
+			opt->initrd_total++;
 			break;
 		case OPT_CMDLINE:
-			if (opt->cmdline)
-				usage_error("--cmdline given twice");
-			opt->cmdline = optarg;
+			e = entry_current(opt);
+			if (e->cmdline)
+				usage_error("--cmdline given twice for entry %s",
+					    e->name);
+			e->cmdline = optarg;
 			break;
 		case OPT_SIZE:
 			if (opt->size_mib)
@@ -550,9 +620,12 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		opt->qcow2 = !strcmp(format, "qcow2");
 	else
 		opt->qcow2 = len > 6 && !strcmp(opt->out + len - 6, ".qcow2");
-	if (!opt->kernel)
+	if (opt->entry_count == 0)
 		usage_error("no kernel: give --kernel BZIMAGE");
-	if (opt->config && opt->cmdline)
+	if (opt->config && opt->named)
+		usage_error("--config and --entry: the entries are the "
+			    "config's");
+	if (opt->config && opt->entry[0].cmdline)
 		usage_error("--config and --cmdline: the command lines are "
 			    "the config's");
 	if (opt->config && opt->bls)
@@ -567,14 +640,29 @@ static void parse_args(int argc, char **argv, struct options *opt)
 	if (opt->config && opt->hashes && !opt->enroll_config)
 		usage_error("--config and --hashes: the paths are the "
 			    "config's; write PATH#HASH there");
-	if (!opt->cmdline && !opt->config)
-		usage_error("no command line: give --cmdline \"STRING\" "
-			    "(\"\" for none) or --config FILE");
+	for (i = 0; i < opt->entry_count; i++) {
+		e = &opt->entry[i];
+		if (!e->kernel && opt->named)
+			usage_error("entry %s has no --kernel", e->name);
+		if (!e->kernel)
+			usage_error("no kernel: give --kernel BZIMAGE");
+		if (!e->cmdline && !opt->config && opt->named)
+			usage_error("entry %s has no --cmdline (\"\" for none)",
+				    e->name);
+		if (!e->cmdline && !opt->config)
+			usage_error("no command line: give --cmdline "
+				    "\"STRING\" (\"\" for none) or --config "
+				    "FILE");
+		if (e->initrd_count > CONFIG_MAX_INITRDS)
+			mkdisk_die("--initrd: %u initrds, the loaders' config "
+				   "takes at most %u", e->initrd_count,
+				   CONFIG_MAX_INITRDS);
+	}
 	if (opt->rootfs_mib && !opt->rootfs)
 		usage_error("--rootfs-size without --rootfs DIR");
-	if (opt->rootfs && (opt->config || opt->bls))
-		usage_error("--rootfs with --config or --bls: mkdisk writes "
-			    "root=PARTUUID= into its own bzboot.cfg entry "
+	if (opt->rootfs && (opt->config || opt->bls || opt->named))
+		usage_error("--rootfs with --config, --bls or --entry: mkdisk "
+			    "writes root=PARTUUID= into its own one entry "
 			    "only");
 	if (opt->rootfs_mib && opt->size_mib &&
 	    opt->size_mib < opt->rootfs_mib + MKDISK_MIN_SIZE_MIB)
@@ -583,9 +671,6 @@ static void parse_args(int argc, char **argv, struct options *opt)
 			    (unsigned long long)opt->size_mib,
 			    (unsigned long long)opt->rootfs_mib,
 			    MKDISK_MIN_SIZE_MIB);
-	if (opt->initrd_count > CONFIG_MAX_INITRDS)
-		mkdisk_die("--initrd: %u initrds, the loaders' config takes at "
-			   "most %u", opt->initrd_count, CONFIG_MAX_INITRDS);
 }
 
 /* Open an input for reading; it must be a regular file. */
@@ -910,88 +995,149 @@ static char *read_config(const struct options *opt, const char *path,
 }
 
 /*
- * --bls: the entry as /loader/entries/bzboot-linux.conf, read back by the
- * loaders' own BLS parser before it goes on the image.
+ * --bls: entry number i as BLS_ENTRIES_DIR/bzboot-NAME.conf, read back by
+ * the loaders' own BLS parser before it goes on the image. Its sort-key
+ * keeps the entries in the order given (UAPI.1 sorts by it first).
  */
-static char *make_bls_entry(const struct options *opt,
-			    const struct input *inputs, size_t *len)
+static char *make_bls_entry(const struct options *opt, unsigned i,
+			    const struct input *inputs, struct input *in)
 {
 	static struct config_entry e;
+	const struct entry_opt *eo = &opt->entry[i];
 	struct bls_sort sort;
 	enum bls_error err;
 	size_t size = CONFIG_TEXT_MAX, n;
-	unsigned line, i;
+	char file[CONFIG_NAME_MAX + sizeof(BLS_SUFFIX)];
+	unsigned line, j;
 	char *buf = malloc(size);
 
 	if (!buf)
 		mkdisk_die("out of memory");
+	if ((size_t)snprintf(file, sizeof(file), MKDISK_BLS_PREFIX "%s"
+			     BLS_SUFFIX, eo->name) >= sizeof(file))
+		mkdisk_die("--entry %s: too long for a BLS file name (at most "
+			   "%zu characters)", eo->name, CONFIG_NAME_MAX - 1 -
+			   (sizeof(MKDISK_BLS_PREFIX) - 1));
 	n = (size_t)snprintf(buf, size, "# Boot Loader Specification Type #1 "
 			     "entry, written by mkdisk --bls\n"
-			     "title Linux\nsort-key bzboot\nlinux %s\n",
-			     inputs[0].fat_path);
-	for (i = 0; i < opt->initrd_count && n < size; i++)
+			     "title %s\nsort-key bzboot-%u\nlinux %s\n",
+			     eo->name, i + 1,
+			     inputs[eo->first_input].fat_path);
+	for (j = 0; j < eo->initrd_count && n < size; j++)
 		n += (size_t)snprintf(buf + n, size - n, "initrd %s\n",
-				      inputs[1 + i].fat_path);
-	if (opt->cmdline[0] && n < size)
+				      inputs[eo->first_input + 1 + j].fat_path);
+	if (eo->cmdline[0] && n < size)
 		n += (size_t)snprintf(buf + n, size - n, "options %s\n",
-				      opt->cmdline);
+				      eo->cmdline);
 	if (n >= size)
-		mkdisk_die("%s: more than %u bytes", MKDISK_BLS_PATH, (unsigned)size);
-	err = bls_parse_entry(MKDISK_BLS_NAME BLS_SUFFIX, buf, n, &e, &sort,
-			      &line);
+		mkdisk_die("%s: more than %zu bytes", file, size);
+	err = bls_parse_entry(file, buf, n, &e, &sort, &line);
 	if (err)
-		mkdisk_die("%s:%u: %s", MKDISK_BLS_PATH, line,
-			   bls_strerror(err));
+		mkdisk_die("%s:%u: %s", file, line, bls_strerror(err));
 	if (e.grub_vars)
 		mkdisk_die("--cmdline: a '$', which the loaders take for a "
 			   "GRUB variable in a BLS entry");
-	*len = n;
+	in->role = "BLS entry";
+	snprintf(in->fat_path, sizeof(in->fat_path), "%s/%s", BLS_ENTRIES_DIR,
+		 file);
+	in->data = buf;
+	in->size_bytes = n;
 	return buf;
 }
 
-/* The config: one entry, the kernel, its initrds in order, the cmdline. */
+/* Append text to a config being written; false when it is full. */
+static bool config_add(char *buf, size_t size, size_t *n, const char *fmt,
+		       ...)
+{
+	va_list ap;
+	int k;
+
+	va_start(ap, fmt);
+	k = vsnprintf(buf + *n, size - *n, fmt, ap);
+	va_end(ap);
+	if (k < 0 || (size_t)k >= size - *n)
+		return false;
+	*n += (size_t)k;
+	return true;
+}
+
+/*
+ * The config. One entry without --entry: config_format_single(), as
+ * always. With --entry: every entry, the first the default, a menu of
+ * MKDISK_MENU_TIMEOUT seconds, read back by the loaders' parser (a bad
+ * name is refused there). With --bls: the global keys only.
+ */
 static char *make_config(const struct options *opt, const struct input *inputs,
 			 size_t *len)
 {
+	static struct config cfg;
+	const struct entry_opt *e0 = &opt->entry[0];
 	const char **initrd_paths;
-	size_t size;
+	enum config_error err;
+	size_t size = CONFIG_TEXT_MAX * CONFIG_MAX_ENTRIES, n = 0;
+	unsigned i, j, line;
+	bool ok;
 	char *buf;
-	int n;
-	unsigned i;
-
+	int k;
 	char (*paths)[CONFIG_PATH_HASH_MAX];
 
-	initrd_paths = calloc(opt->initrd_count + 1, sizeof(*initrd_paths));
-	paths = calloc(1 + opt->initrd_count, sizeof(*paths));
-	size = CONFIG_TEXT_MAX;
 	buf = malloc(size);
+	initrd_paths = calloc(e0->initrd_count + 1, sizeof(*initrd_paths));
+	/* Each kernel and initrd: "/boot/vmlinuz", or "...#HASH" (--hashes). */
+	paths = calloc(opt->entry_count + opt->initrd_total, sizeof(*paths));
 	if (!initrd_paths || !paths || !buf)
 		mkdisk_die("out of memory");
-	/* "/boot/vmlinuz", or with --hashes "/boot/vmlinuz#HASH". */
-	for (i = 0; i < 1 + opt->initrd_count; i++)
+	for (i = 0; i < opt->entry_count + opt->initrd_total; i++)
 		snprintf(paths[i], sizeof(paths[i]), "%s%s%s",
 			 inputs[i].fat_path, inputs[i].sha256_hex[0] ? "#" : "",
 			 inputs[i].sha256_hex);
-	for (i = 0; i < opt->initrd_count; i++)
-		initrd_paths[i] = paths[1 + i];
-
 	if (opt->bls) {
-		n = snprintf(buf, size, "# bzboot config, written by mkdisk "
-			     "--bls: the entry is " MKDISK_BLS_PATH "\n"
-			     "timeout 0\ntrace off\n");
+		k = snprintf(buf, size, "# bzboot config, written by mkdisk "
+			     "--bls: the entries are in " BLS_ENTRIES_DIR "\n"
+			     "timeout %u\ntrace off\n",
+			     opt->named ? MKDISK_MENU_TIMEOUT : 0);
 		free(initrd_paths);
 		free(paths);
-		*len = (size_t)n;
+		*len = (size_t)k;
 		return buf;
 	}
-	n = config_format_single(buf, size, paths[0], initrd_paths,
-				 opt->initrd_count, opt->cmdline);
-	if (n < 0 || (size_t)n >= size)
-		mkdisk_die("%s: config_format_single() refused the values",
-			   CONFIG_PATH);
+	if (!opt->named) {
+		for (i = 0; i < e0->initrd_count; i++)
+			initrd_paths[i] = paths[1 + i];
+		k = config_format_single(buf, size, paths[0], initrd_paths,
+					 e0->initrd_count, e0->cmdline);
+		if (k < 0 || (size_t)k >= size)
+			mkdisk_die("%s: config_format_single() refused the "
+				   "values", CONFIG_PATH);
+		free(initrd_paths);
+		free(paths);
+		*len = (size_t)k;
+		return buf;
+	}
 	free(initrd_paths);
+	ok = config_add(buf, size, &n, "# bzboot config, written by mkdisk "
+			"--entry\ndefault %s\ntimeout %u\ntrace off\n",
+			e0->name, MKDISK_MENU_TIMEOUT);
+	for (i = 0; i < opt->entry_count && ok; i++) {
+		const struct entry_opt *e = &opt->entry[i];
+
+		ok = config_add(buf, size, &n, "\nentry %s\n\tkernel %s\n",
+				e->name, paths[e->first_input]);
+		for (j = 0; j < e->initrd_count && ok; j++)
+			ok = config_add(buf, size, &n, "\tinitrd %s\n",
+					paths[e->first_input + 1 + j]);
+		if (e->cmdline[0] && ok)
+			ok = config_add(buf, size, &n, "\tcmdline %s\n",
+					e->cmdline);
+	}
 	free(paths);
-	*len = (size_t)n;
+	if (!ok)
+		mkdisk_die("%s: more than %zu bytes", CONFIG_PATH, size);
+	err = config_parse(buf, n, &cfg, &line);
+	if (err)
+		mkdisk_die("--entry: %s (line %u of the config it makes)",
+			   config_strerror(err), line);
+	*len = n;
 	return buf;
 }
 
@@ -1419,7 +1565,9 @@ static void print_summary(const char *out, uint64_t size_mib,
 		       "BOOTX64.EFI\n", hex, CONFIG_PATH);
 	}
 	printf("  cmdline: %s\n",
-	       opt->cmdline ? opt->cmdline : "(those of --config)");
+	       opt->config ? "(those of --config)" :
+	       opt->named ? "(one per entry, in the config)" :
+	       opt->entry[0].cmdline);
 	if (!gmtime_r(&when, &tm) ||
 	    !strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC", &tm))
 		snprintf(date, sizeof(date), "%llu", (unsigned long long)epoch);
@@ -1497,8 +1645,9 @@ int main(int argc, char **argv)
 	char *root_cmdline = NULL;
 	bool add_root = false;
 	unsigned count, i;
-	char *config, *bls_entry = NULL;
-	size_t config_len, efi_size, bls_entry_len = 0;
+	unsigned j, k, n;
+	char *config;
+	size_t config_len, efi_size;
 	uint8_t config_sha256[SHA256_DIGEST_SIZE];
 	int fd;
 
@@ -1519,15 +1668,26 @@ int main(int argc, char **argv)
 	 * 2. Every input: kernel, initrds in order, then the EFI loader and
 	 * the config, which are built in.
 	 */
-	count = 1 + opt.initrd_count + 2 + (opt.bls ? 1 : 0);
+	count = opt.entry_count + opt.initrd_total + 2 +
+		(opt.bls ? opt.entry_count : 0);
 	inputs = calloc(count, sizeof(*inputs));
 	if (!inputs)
 		mkdisk_die("out of memory");
-	check_kernel(opt.kernel, &kernel_info, &inputs[0]);
-	if (opt.cmdline)
-		check_cmdline(opt.cmdline, opt.kernel, &kernel_info);
-	for (i = 0; i < opt.initrd_count; i++)
-		check_initrd(opt.initrds[i], i + 1, &inputs[1 + i]);
+	for (i = 0, k = 0, n = 0; i < opt.entry_count; i++) {
+		struct entry_opt *e = &opt.entry[i];
+
+		e->first_input = k;
+		check_kernel(e->kernel, &kernel_info, &inputs[k]);
+		/* The first kernel keeps its name; the others are numbered. */
+		if (i > 0)
+			snprintf(inputs[k].fat_path, sizeof(inputs[k].fat_path),
+				 MKDISK_KERNEL_PATH "-%u", i + 1);
+		if (e->cmdline)
+			check_cmdline(e->cmdline, e->kernel, &kernel_info);
+		k++;
+		for (j = 0; j < e->initrd_count; j++)
+			check_initrd(e->initrds[j], ++n, &inputs[k++]);
+	}
 	check_output(opt.out, inputs, count);
 
 	/*
@@ -1549,33 +1709,25 @@ int main(int argc, char **argv)
 				   format_mib(root_scan.data_bytes, need,
 					      sizeof(need)));
 		}
-		add_root = !cmdline_has_root(opt.cmdline);
+		add_root = !cmdline_has_root(opt.entry[0].cmdline);
 		if (add_root) {
 			struct image_ids zero;
 
 			memset(&zero, 0, sizeof(zero));
 			root_partuuid(opt.table, &zero, partuuid,
 				      sizeof(partuuid));
-			root_cmdline = cmdline_with_root(opt.cmdline,
+			root_cmdline = cmdline_with_root(opt.entry[0].cmdline,
 							 partuuid);
-			opt.cmdline = root_cmdline;
-			check_cmdline(opt.cmdline, opt.kernel, &kernel_info);
+			opt.entry[0].cmdline = root_cmdline;
+			check_cmdline(opt.entry[0].cmdline, opt.entry[0].kernel, &kernel_info);
 		}
 	}
 
-	/* --hashes: the kernel's and initrds' SHA-256 for their paths. */
-	for (i = 0; opt.hashes && i < 1 + opt.initrd_count; i++)
+	/* --hashes: each kernel's and initrd's SHA-256 for their paths. */
+	for (i = 0; opt.hashes && i < k; i++)
 		sha256_input(&inputs[i]);
-	if (opt.bls) {
-		struct input *in = &inputs[1 + opt.initrd_count];
-
-		in->role = "BLS entry";
-		snprintf(in->fat_path, sizeof(in->fat_path), "%s",
-			 MKDISK_BLS_PATH);
-		in->data = bls_entry = make_bls_entry(&opt, inputs,
-						      &bls_entry_len);
-		in->size_bytes = bls_entry_len;
-	}
+	for (i = 0; opt.bls && i < opt.entry_count; i++)
+		make_bls_entry(&opt, i, inputs, &inputs[k + i]);
 	if (opt.config)
 		config = read_config(&opt, opt.config, inputs, count,
 				     &config_len);
@@ -1694,11 +1846,12 @@ int main(int argc, char **argv)
 		      epoch, opt.enroll_config ? config_sha256 : NULL,
 		      root_mib);
 	free(config);
-	free(bls_entry);
+	for (i = 0; opt.bls && i < opt.entry_count; i++)
+		free((void *)inputs[k + i].data);
 	free(fat_paths);
 	free(sizes);
 	free(inputs);
-	free(opt.initrds);
+	free(opt.initrd_pool);
 	free(root_cmdline);
 	return 0;
 }

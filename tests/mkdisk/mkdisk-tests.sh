@@ -942,6 +942,46 @@ fi
 expect_refusal "--bls with a \$ in the command line" "GRUB variable" \
     "$out" -o "$out" --kernel "$kernel" --cmdline 'a=$x' --bls
 
+# --entry: several entries, their files numbered, the first the default.
+head -c 3000 /dev/urandom >"$work/initrd-e.img"
+run_mkdisk -o "$work/entries.img" --entry main --kernel "$kernel" \
+    --initrd "$work/initrd-e.img" --cmdline "a=1" --entry rescue \
+    --kernel "$kernel" --cmdline single --bls
+entries=$(for f in bzboot-main.conf bzboot-rescue.conf; do
+    mtype -i "$work/entries.img@@1M" "::/loader/entries/$f" 2>/dev/null
+done | grep -E '^(linux|initrd|options|sort-key) ' | tr '\n' '|')
+want='sort-key bzboot-1|linux /boot/vmlinuz|initrd /boot/initrd-1.img|'
+want+='options a=1|sort-key bzboot-2|linux /boot/vmlinuz-2|options single|'
+if [ "$rc" -ne 0 ]; then
+    fail "--entry twice, --bls" "exit status $rc: $(err_line)"
+elif [ "$entries" != "$want" ]; then
+    fail "--entry twice, --bls" "the entries hold: $entries"
+else
+    pass "--entry twice, --bls"
+fi
+run_mkdisk -o "$work/entries.img" --entry main --kernel "$kernel" \
+    --cmdline "a=1" --entry rescue --kernel "$kernel" --cmdline single
+cfg=$(mtype -i "$work/entries.img@@1M" ::/bzboot.cfg | grep -v '^#' |
+    tr '\n\t' '| ')
+want='default main|timeout 5|trace off||entry main| kernel /boot/vmlinuz|'
+want+=' cmdline a=1||entry rescue| kernel /boot/vmlinuz-2| cmdline single|'
+if [ "$rc" -ne 0 ] || [ "$cfg" != "$want" ]; then
+    fail "--entry twice" "exit status $rc, the config: $cfg"
+else
+    pass "--entry twice"
+fi
+expect_refusal "--entry with two words" "--entry: more than one word" \
+    "$out" -o "$out" --entry "a b" --kernel "$kernel" --cmdline x
+expect_refusal "--entry twice the same" "--entry: two entries with the same" \
+    "$out" -o "$out" --entry a --kernel "$kernel" --cmdline x --entry a \
+    --kernel "$kernel" --cmdline y
+expect_usage "--entry without --cmdline" -o "$out" --entry a \
+    --kernel "$kernel"
+expect_usage "--kernel before --entry" -o "$out" --kernel "$kernel" \
+    --cmdline x --entry b --kernel "$kernel" --cmdline y
+expect_usage "--entry and --config" -o "$out" --entry a --kernel "$kernel" \
+    --config "$work/good.cfg"
+
 # --- Usage. ---
 
 run_mkdisk --help
