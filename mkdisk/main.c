@@ -850,8 +850,13 @@ static uint64_t plan_need(const struct fat32_plan *plan,
 	 */
 	need += image_cluster_bytes(plan, (2 + 3 * (uint64_t)count) * 32);
 	need += 2 * image_cluster_bytes(plan, 1);
-	/* /loader and /loader/entries, with --bls. */
-	need += 2 * image_cluster_bytes(plan, 1);
+	/* /loader and /loader/entries, with --bls: one cluster each. */
+	for (i = 0; i < count; i++)
+		if (!strncmp(inputs[i].fat_path, BLS_ENTRIES_DIR "/",
+			     sizeof(BLS_ENTRIES_DIR))) {
+			need += 2 * image_cluster_bytes(plan, 1);
+			break;
+		}
 	return need;
 }
 
