@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * test_core.c - host tests of the loader core (core/): the serial line's
- * escape-sequence decoder byte by byte, then the config reader, the menu
+ * escape-sequence decoder byte by byte, then the config reader (with BLS
+ * entries and loader.conf), the full-screen menu, the command-line editor
  * and the entry loop driven through the fake platform (fake_platform.c):
- * scripted keys at given times, the captured screen checked line for line
- * with the messages the QEMU suites expect, a fake entry boot that fails
- * or starts the kernel.
+ * scripted keys and serial bytes at given times (every escape-sequence
+ * form the menu and editor use, a lone Esc), the captured screen checked
+ * line for line with the messages the QEMU suites expect and row by row
+ * on its 80x25 grid, a fake entry boot that fails or starts the kernel.
  */
 #include <stdio.h>
 #include <stdlib.h>
