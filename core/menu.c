@@ -216,6 +216,13 @@ static const char *refuse(const struct config_entry *e)
 	return message_buf;
 }
 
+/* The message row, remembered for Ctrl-L. */
+static void show_message(const char **shown, const char *text)
+{
+	*shown = text;
+	menu_line(ROW_MESSAGE, text);
+}
+
 const struct config_entry *menu_run(const struct config *cfg, unsigned *pickp,
 				    bool countdown, const char *message,
 				    struct config_entry *edited)
@@ -235,7 +242,8 @@ const struct config_entry *menu_run(const struct config *cfg, unsigned *pickp,
 				draw_status(cfg, pick, false, 0);
 				if (!cfg->entry[pick].grub_vars)
 					break;
-				menu_line(ROW_MESSAGE, refuse(&cfg->entry[pick]));
+				show_message(&message,
+					     refuse(&cfg->entry[pick]));
 				continue;
 			}
 			shown_s = cfg->timeout_s - elapsed_ms / 1000u;
@@ -266,19 +274,19 @@ const struct config_entry *menu_run(const struct config *cfg, unsigned *pickp,
 		if (key == KEY_ENTER) {
 			if (!cfg->entry[pick].grub_vars)
 				break;
-			menu_line(ROW_MESSAGE, refuse(&cfg->entry[pick]));
+			show_message(&message, refuse(&cfg->entry[pick]));
 		} else if (key == 'e') {
 			if (cfg->editor_off) {
-				menu_line(ROW_MESSAGE, " editor: locked by "
-					  "\"editor off\" in the config");
+				show_message(&message, " editor: locked by "
+					     "\"editor off\" in the config");
 				continue;
 			}
 			if (cfg->entry[pick].grub_vars) {
-				menu_line(ROW_MESSAGE,
-					  refuse(&cfg->entry[pick]));
+				show_message(&message,
+					     refuse(&cfg->entry[pick]));
 				continue;
 			}
-			menu_line(ROW_MESSAGE, "");
+			show_message(&message, "");
 			*edited = cfg->entry[pick];
 			if (editor_edit(edited->cmdline,
 					sizeof(edited->cmdline), ROW_EDIT)) {
@@ -288,7 +296,7 @@ const struct config_entry *menu_run(const struct config *cfg, unsigned *pickp,
 			menu_line(ROW_EDIT, "");
 			menu_line(ROW_EDIT + 1, "");
 		} else if (key == KEY_CTRL_L) {
-			draw_all(cfg, pick, false, 0, NULL);
+			draw_all(cfg, pick, false, 0, message);
 		} else {
 			moved = menu_move(pick, cfg->entry_count, key);
 			if (moved != pick) {

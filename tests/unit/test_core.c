@@ -335,6 +335,17 @@ static void test_menu(void)
 	CHECK_EQ(fake_clears(), 3, "menu: Ctrl-L twice redraws twice");
 	CHECK_STREQ(fake_row(0), " bzboot boot menu", "menu: after Ctrl-L");
 
+	/* ... and keeps the message row. */
+	fake_reset();
+	set_entries(3, 0, 5);
+	cfg.editor_off = true;
+	fake_key(100, 'e');
+	fake_key(200, KEY_CTRL_L);
+	fake_run(run_entries);
+	CHECK(fake_clears() == 2 && strcmp(fake_row(ROW_MESSAGE), " editor: "
+	      "locked by \"editor off\" in the config") == 0,
+	      "menu: Ctrl-L keeps the message (%s)", fake_row(ROW_MESSAGE));
+
 	/* A failed entry: its message, a key, the menu again. */
 	fake_reset();
 	set_entries(3, 0, 1);
