@@ -161,22 +161,23 @@ static void bls_add(struct config *cfg, unsigned first, struct bls_sort *sort,
 
 /*
  * loader.conf's keys, where bzboot.cfg gave none of its own. Its default
- * is a glob on the entries' file names (NAME.conf): the first entry in
- * the menu's order that matches. Read only when /loader lists it: UEFI's
- * file.c prints a line for every file it cannot open.
+ * is a glob on the BLS entries' file names (NAME.conf; entries from first
+ * on): the first in the menu's order that matches. Read only when /loader
+ * lists it: opening a missing file is a message (the firmware's file
+ * system, on UEFI's fallback, prints its own), and most disks have none.
  */
-static void bls_loader_conf(struct config *cfg, char *text)
+static void bls_loader_conf(struct config *cfg, char *text, unsigned first)
 {
+	char file[CONFIG_NAME_MAX + sizeof(BLS_SUFFIX)];
+	const char *name = text;
 	struct bls_loader_conf lc;
 	enum bls_error err;
-	char file[CONFIG_NAME_MAX + sizeof(BLS_SUFFIX)];
 	unsigned line, i;
 	uint64_t size;
 	bool missing;
+	int count;
 
-	const char *name = text;
-	int count = list_dir(BLS_LOADER_DIR, text, BLS_TEXT_MAX);
-
+	count = list_dir(BLS_LOADER_DIR, text, BLS_TEXT_MAX);
 	for (i = 0; (int)i < count; i++) {
 		if (bls_glob_match("loader.conf", name))
 			break;
@@ -201,7 +202,7 @@ static void bls_loader_conf(struct config *cfg, char *text)
 		cfg->editor_off = lc.editor_off;
 	if (!lc.has_default || cfg->has_default)
 		return;
-	for (i = 0; i < cfg->entry_count; i++) {
+	for (i = first; i < cfg->entry_count; i++) {
 		fmt_snprintf(file, sizeof(file), "%s" BLS_SUFFIX,
 			     cfg->entry[i].name);
 		if (bls_glob_match(lc.default_glob, file)) {
@@ -229,7 +230,7 @@ static void bls_read(struct config *cfg, char *buf)
 			name++;
 		name++;
 	}
-	bls_loader_conf(cfg, buf + BLS_NAMES_BYTES);
+	bls_loader_conf(cfg, buf + BLS_NAMES_BYTES, first);
 }
 
 bool boot_read_config(struct config *cfg)

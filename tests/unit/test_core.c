@@ -1046,6 +1046,18 @@ static void test_bls_read(void)
 		    "debian-6.1.0-9* matches no entry\n",
 		    "bls: no match, the message");
 
+	/* loader.conf's default is a glob on BLS entries only. */
+	static const char lmine[] = "default mine*\n";
+	fake_reset();
+	fake_file(CONFIG_PATH, own, sizeof(own) - 1);
+	fake_file("/loader/entries/debian-6.1.0-9.conf", e9, sizeof(e9) - 1);
+	fake_file("/loader/loader.conf", lmine, sizeof(lmine) - 1);
+	fake_run(run_read_config);
+	CHECK(read_ok && cfg.default_entry == 0 &&
+	      strstr(fake_screen(), "default mine* matches no entry"),
+	      "bls: loader.conf's default ignores bzboot.cfg's names (%s)",
+	      fake_screen());
+
 	/* No bzboot.cfg at all: its message, then the BLS entries. */
 	fake_reset();
 	fake_file("/loader/entries/debian-6.1.0-10.conf", e10,
