@@ -63,28 +63,28 @@ image() {
     IMG=$img
 }
 
-# run NAME FIRMWARE WAIT-FOR KEYS: boot IMG; once the serial log has a
-# line holding WAIT-FOR (nothing to wait for when empty), send KEYS (a
-# printf format) over the serial line; then wait for QEMU to end. LOG is
-# the log, with CRs and escape sequences taken out.
-run() {
+# boot_keys NAME FW WAIT-FOR KEYS: boot IMG under FW (bios or uefi, as
+# qemu_cmd takes it); once the serial log has a line holding WAIT-FOR
+# (nothing to wait for when empty), send KEYS (a printf format) over the
+# serial line; then wait for QEMU to end. LOG is the log, with CRs and
+# escape sequences taken out.
+boot_keys() {
     local name=$1 fw=$2 wait_for=$3 keys=$4 fifo=$dir/fifo-$1 limit pid cat
     local sent=0 start=$SECONDS
     RAW=$QEMU_LOG_DIR/$name.raw
     LOG=$QEMU_LOG_DIR/$name.log
     limit=$LIMIT_BIOS
-    [ "$fw" = seabios ] || limit=$LIMIT_UEFI
-    firmware_args "$fw" "$name" || { WHY=$FW_ERROR; return 1; }
+    [ "$fw" = bios ] || limit=$LIMIT_UEFI
+    qemu_cmd "$name" --fw "$fw" --mem 256 --disk "$IMG" --limit "$limit" \
+        --serial "pipe:$fifo" -- \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x04 ||
+        { WHY=$QEMU_ERROR; return 1; }
     rm -f "$fifo.in" "$fifo.out"
     mkfifo "$fifo.in" "$fifo.out" || { WHY="mkfifo failed"; return 1; }
     exec {in}<>"$fifo.in"
     cat 0<>"$fifo.out" >"$RAW" &
     cat=$!
-    timeout --kill-after=5 "$limit" nice "$QEMU" -display none \
-        -monitor none -serial "pipe:$fifo" -no-reboot -net none -m 256 \
-        -device isa-debug-exit,iobase=0xf4,iosize=0x04 "${FW_ARGS[@]}" \
-        -drive "file=$IMG,format=raw" \
-        >"$QEMU_LOG_DIR/$name.stderr" 2>&1 </dev/null &
+    nice "${QEMU_CMD[@]}" >"$QEMU_LOG_DIR/$name.stderr" 2>&1 </dev/null &
     pid=$!
     while kill -0 "$pid" 2>/dev/null; do
         if [ "$sent" = 0 ] && [ -n "$wait_for" ] &&
@@ -124,11 +124,12 @@ want() {
 
 # ---- the cases -----------------------------------------------------------
 
+# The cases: NAME FW, true when they passed (WHY says why not).
 case_menu_down() {
-    local fw=$1 t1 t2
+    local fw=$2 t1 t2
     t1=$(token_new)
     t2=$(token_new)
-    image "$fw-menu-down" || return 1
+    image "$1" || return 1
     mput "$IMG" /bzboot.cfg "timeout 30
 entry first
 	kernel /boot/vmlinuz
@@ -139,15 +140,15 @@ entry second
 	initrd /boot/initrd-1.img
 	cmdline $CMDLINE bzmenu=$t2
 " || { WHY="mcopy failed"; return 1; }
-    run "$fw-menu-down" "$fw" 'Booting "first" in' '\033[B\r' || return 1
+    boot_keys "$1" "$fw" 'Booting "first" in' '\033[B\r' || return 1
     want "probe: cmdline=$CMDLINE bzmenu=$t2" &&
         want 'bzboot: booting entry "second"'
 }
 
 case_editor() {
-    local fw=$1 t
+    local fw=$2 t
     t=$(token_new)
-    image "$fw-editor" || return 1
+    image "$1" || return 1
     mput "$IMG" /bzboot.cfg "timeout 30
 entry only
 	kernel /boot/vmlinuz
@@ -156,15 +157,15 @@ entry only
 " || { WHY="mcopy failed"; return 1; }
     # e, Left and Right (CSI: OVMF's own serial decoder, which UEFI
     # input goes through, knows no SS3 End), a word; Enter boots it.
-    run "$fw-editor" "$fw" 'Booting "only" in' \
+    boot_keys "$1" "$fw" 'Booting "only" in' \
         "e\\033[D\\033[C bzedit=$t\\r" ||
         return 1
     want "probe: cmdline=$CMDLINE bzedit=$t"
 }
 
 case_bls_newest() {
-    local fw=$1 v token want_token
-    image "$fw-bls-newest" || return 1
+    local fw=$2 v token want_token
+    image "$1" || return 1
     mput "$IMG" /bzboot.cfg "# mkdisk's globals only; the entries are BLS
 timeout 0
 " || { WHY="mcopy failed"; return 1; }
@@ -181,44 +182,26 @@ initrd /boot/initrd-1.img
 options $CMDLINE bzbls=$token
 " || { WHY="mcopy failed"; return 1; }
     done
-    run "$fw-bls-newest" "$fw" "" "" || return 1
+    boot_keys "$1" "$fw" "" "" || return 1
     want "probe: cmdline=$CMDLINE bzbls=$want_token" &&
         want 'bzboot: booting entry "bzboot-6.1.0-10"'
 }
 
-CASES=()
-for fw in seabios ovmf; do
-    short=bios
-    [ "$fw" = seabios ] || short=uefi
-    CASES+=("$short-menu-down:case_menu_down $fw"
-        "$short-editor:case_editor $fw"
-        "$short-bls-newest:case_bls_newest $fw")
-done
-
-for c in "${CASES[@]}"; do
-    name=${c%%:*}
-    if [ "${#patterns[@]}" -gt 0 ]; then
-        match=0
-        for p in "${patterns[@]}"; do
-            # shellcheck disable=SC2053 # a glob on purpose
-            [[ $name == $p ]] && match=1
-        done
-        [ "$match" = 1 ] || continue
-    fi
-    if [ "$list_only" = 1 ]; then
-        echo "$name"
-        continue
-    fi
+# check NAME CASE FW: one case, its PASS or FAIL line.
+check() {
     WHY=
-    # shellcheck disable=SC2086 # the function and its argument
-    if ${c#*:}; then
-        echo "PASS: $name"
-        passed=$((passed + 1))
-    else
-        echo "FAIL: $name: $WHY"
-        failed=$((failed + 1))
+    if "$2" "$1" "$3"; then
+        echo "PASS: $1"
+        return 0
     fi
+    echo "FAIL: $1: $WHY"
+    return 1
+}
+
+for fw in bios uefi; do
+    run "$fw-menu-down" check case_menu_down "$fw"
+    run "$fw-editor" check case_editor "$fw"
+    run "$fw-bls-newest" check case_bls_newest "$fw"
 done
-[ "$list_only" = 1 ] && exit 0
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+[ "$list_only" -eq 1 ] && exit 0
+finish
