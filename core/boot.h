@@ -13,7 +13,6 @@
 #include "config.h"
 
 /*
-/*
  * The enrolled config hash, in the data of each loader: all zero as
  * built; `mkdisk --enroll-config` finds CONFIG_ENROLL_MARKER in its copy
  * of stage2 and of BOOTX64.EFI and writes /bzboot.cfg's SHA-256 after it
