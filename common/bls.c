@@ -197,6 +197,11 @@ enum bls_error bls_parse_entry(const char *file_name, const char *text,
 	e->name[0] = e->title[0] = e->kernel[0] = e->cmdline[0] = '\0';
 	e->initrd_count = 0;
 	e->grub_vars = false;
+	/* BLS has no "#HASH": nothing of an entry is pinned. */
+	e->bls = true;
+	e->kernel_hash.set = false;
+	for (unsigned i = 0; i < CONFIG_MAX_INITRDS; i++)
+		e->initrd_hash[i].set = false;
 	s->sort_key[0] = s->machine_id[0] = s->version[0] = '\0';
 	if (!entry_name(file_name, e->name))
 		return BLS_ERR_BAD_NAME;

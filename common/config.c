@@ -221,6 +221,7 @@ static enum config_error parser_start_entry(struct parser *p,
 	e->kernel_hash.set = false;
 	e->title[0] = '\0';
 	e->grub_vars = false;
+	e->bls = false;
 	e->initrd_count = 0;
 	e->cmdline[0] = '\0';
 	cfg->entry_count++;

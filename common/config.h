@@ -82,6 +82,11 @@ struct config_entry {
 	char title[CONFIG_TITLE_MAX];
 	/* A value holds '$', a GRUB variable (bls.c): shown, not booted. */
 	bool grub_vars;
+	/*
+	 * From a BLS file (bls.c), not bzboot.cfg: it has no "#HASH", so an
+	 * enrolled config does not boot it (core/boot.c).
+	 */
+	bool bls;
 	char kernel[CONFIG_PATH_MAX];		/* without "#HASH" */
 	char initrd[CONFIG_MAX_INITRDS][CONFIG_PATH_MAX];
 	unsigned initrd_count;

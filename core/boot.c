@@ -282,6 +282,12 @@ bool boot_read_config(struct config *cfg)
 		console_printf("config: %s: no entry to boot\n", CONFIG_PATH);
 		return false;
 	}
+	/*
+	 * An enrolled config pins each entry's files and command line: the
+	 * editor would boot a command line nobody enrolled.
+	 */
+	if (config_is_enrolled(&config_enrolled))
+		cfg->editor_off = true;
 	if (cfg->trace)
 		trace_on = true;
 	/* The config's bytes; BLS entries are counted in the phase. */
@@ -297,6 +303,10 @@ static void boot_one(const struct config_entry *e)
 	console_printf("bzboot: booting entry \"%s\"\n", e->name);
 	if (e->grub_vars)
 		console_printf("bzboot: %s: %s\n", e->name, menu_not_bootable);
+	/* A BLS entry has no hashes: not under an enrolled config. */
+	else if (config_is_enrolled(&config_enrolled) && e->bls)
+		console_printf("bls: %s: a BLS entry has no SHA-256, and the "
+			       "config is enrolled\n", e->name);
 	/* An enrolled config boots only files it pins with a hash. */
 	else if (config_is_enrolled(&config_enrolled) && unpinned)
 		console_printf("config: %s: no SHA-256 (path#HASH), "

@@ -276,6 +276,12 @@ const struct config_entry *menu_run(const struct config *cfg, unsigned *pickp,
 				break;
 			show_message(&message, refuse(&cfg->entry[pick]));
 		} else if (key == 'e') {
+			if (cfg->editor_off &&
+			    config_is_enrolled(&config_enrolled)) {
+				show_message(&message, " editor: locked: the "
+					     "config is enrolled");
+				continue;
+			}
 			if (cfg->editor_off) {
 				show_message(&message, " editor: locked by "
 					     "\"editor off\" in the config");

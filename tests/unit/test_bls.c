@@ -84,6 +84,12 @@ static void test_entry(void)
 	enum bls_error err;
 	unsigned line;
 
+	/* What a config entry may have left in the slot: pinned files. */
+	entry.kernel_hash.set = true;
+	for (unsigned i = 0; i < CONFIG_MAX_INITRDS; i++)
+		entry.initrd_hash[i].set = true;
+	entry.bls = false;
+
 	/* UAPI.1's example entry. */
 	err = parse("6a9857a393724b7a981ebb5b8495b9ea-3.8.0-2.fc19.x86_64"
 		       ".conf",
@@ -117,6 +123,10 @@ static void test_entry(void)
 		    "entry: machine-id");
 	CHECK_STREQ(sort.version, "3.8.0-2.fc19.x86_64", "entry: version");
 	CHECK(!entry.grub_vars, "entry: no GRUB variables");
+	CHECK(entry.bls && !entry.kernel_hash.set &&
+	      !entry.initrd_hash[0].set &&
+	      !entry.initrd_hash[CONFIG_MAX_INITRDS - 1].set,
+	      "entry: marked BLS, no file pinned (no #HASH in BLS)");
 
 	/* kernel-install (Debian, systemd 252): CRLF, tabs, two initrds. */
 	err = parse("b404882d62964cfa8389ef6602f4fc0f-6.1.0-10-amd64.conf",

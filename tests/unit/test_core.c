@@ -958,6 +958,72 @@ static void test_file_layer(void)
 	free(img);
 }
 
+/*
+ * An enrolled config with the menu: the editor is locked whatever the
+ * config says, and a BLS entry (no hashes) is refused unread.
+ */
+static void test_enrolled_menu(void)
+{
+	static const char text[] =
+		"timeout 5\neditor on\n"
+		"entry first\n kernel /boot/first#"
+		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n";
+	static const char bls[] = "title Debian\nlinux /boot/debian\n"
+				  "options ro\n";
+
+	sha256(text, sizeof(text) - 1, config_enrolled.sha256);
+
+	/* e: locked, with its reason; Enter boots the entry unchanged. */
+	fake_reset();
+	fake_file(CONFIG_PATH, text, sizeof(text) - 1);
+	fake_run(run_read_config);
+	CHECK(read_ok && cfg.editor_off, "enrolled: the editor is off "
+	      "despite \"editor on\"");
+	fake_bootable("first");
+	fake_serial(100, "eX", 2);
+	fake_snap(200, ROW_MESSAGE);
+	fake_serial(300, "\r", 1);
+	CHECK_EQ(fake_run(run_entries), FAKE_BOOTED,
+		 "enrolled: menu, the pinned entry boots");
+	CHECK_STREQ(fake_cmdline(), "", "enrolled: nothing edited");
+	CHECK_STREQ(fake_snapped(), " editor: locked: the config is "
+		    "enrolled", "enrolled: the editor's message");
+
+	/* A BLS entry beside it: read, listed, never loaded. */
+	fake_reset();
+	fake_file(CONFIG_PATH, text, sizeof(text) - 1);
+	fake_file("/loader/entries/debian.conf", bls, sizeof(bls) - 1);
+	fake_run(run_read_config);
+	CHECK(read_ok && cfg.entry_count == 2 && cfg.entry[1].bls &&
+	      !cfg.entry[0].bls, "enrolled: the BLS entry is read (%u)",
+	      cfg.entry_count);
+	cfg.timeout_s = 0;
+	fake_bootable("debian");
+	fake_key(1000, 'x');
+	fake_run(run_entries);
+	CHECK_STREQ(fake_tried(), "first", "enrolled: the BLS entry is "
+		    "never loaded");
+	CHECK(strstr(fake_screen(), BOOTING("debian") "bls: debian: a BLS "
+		     "entry has no SHA-256, and the config is enrolled\n"
+		     NONE_BOOTED) != NULL, "enrolled: the BLS refusal (%s)",
+	      fake_screen());
+
+	/* Not enrolled: the same BLS entry boots. */
+	memset(config_enrolled.sha256, 0, sizeof(config_enrolled.sha256));
+	fake_reset();
+	fake_file(CONFIG_PATH, text, sizeof(text) - 1);
+	fake_file("/loader/entries/debian.conf", bls, sizeof(bls) - 1);
+	fake_run(run_read_config);
+	cfg.timeout_s = 0;
+	fake_bootable("debian");
+	fake_key(1000, 'x');
+	CHECK(read_ok && !cfg.editor_off &&
+	      fake_run(run_entries) == FAKE_BOOTED &&
+	      !strcmp(fake_tried(), "first debian"),
+	      "enrolled: nothing enrolled, the BLS entry boots (%s)",
+	      fake_tried());
+}
+
 /* --- BLS entries beside bzboot.cfg ----------------------------------- */
 
 #define BLS_ENTRY(v) \
@@ -1092,6 +1158,7 @@ int main(void)
 	test_config();
 	test_enrolled();
 	test_file_layer();
+	test_enrolled_menu();
 	test_bls_read();
 	return check_end();
 }
