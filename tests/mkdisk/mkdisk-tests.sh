@@ -982,6 +982,33 @@ expect_usage "--kernel before --entry" -o "$out" --kernel "$kernel" \
 expect_usage "--entry and --config" -o "$out" --entry a --kernel "$kernel" \
     --config "$work/good.cfg"
 
+# --entry with --hashes: every entry's files pinned; --bls takes no hashes.
+run_mkdisk -o "$work/entries-hashes.img" --entry main --kernel "$kernel" \
+    --initrd "$work/initrd-e.img" --cmdline "a=1" --entry rescue \
+    --kernel "$kernel" --cmdline single --hashes
+cfg=$(mtype -i "$work/entries-hashes.img@@1M" ::/bzboot.cfg | grep -v '^#' |
+    tr '\n\t' '| ')
+kernel_hash=$(sha256_of "$kernel")
+want="default main|timeout 5|trace off||entry main| kernel /boot/vmlinuz#$kernel_hash|"
+want+=" initrd /boot/initrd-1.img#$(sha256_of "$work/initrd-e.img")|"
+want+=" cmdline a=1||entry rescue| kernel /boot/vmlinuz-2#$kernel_hash|"
+want+=' cmdline single|'
+if [ "$rc" -ne 0 ] || [ "$cfg" != "$want" ]; then
+    fail "--entry twice, --hashes" "exit status $rc, the config: $cfg"
+else
+    pass "--entry twice, --hashes"
+fi
+expect_usage "--bls and --hashes" -o "$out" --kernel "$kernel" \
+    --cmdline x --bls --hashes
+expect_usage "--bls and --enroll-config" -o "$out" --kernel "$kernel" \
+    --cmdline x --bls --enroll-config
+expect_usage "--config and --hashes" -o "$out" --kernel "$kernel" \
+    --config "$work/good.cfg" --hashes
+expect_refusal "--config with an unpinned path and --enroll-config" \
+    "good.cfg: entry .*: /boot/vmlinuz has no SHA-256" \
+    "$out" -o "$out" --kernel "$kernel" --config "$work/good.cfg" \
+    --enroll-config
+
 # --- Usage. ---
 
 run_mkdisk --help
