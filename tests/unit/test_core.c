@@ -835,7 +835,7 @@ static void run_missing(void)
  */
 static uint8_t *disk_image(uint64_t *sectors)
 {
-	char dir[] = "/tmp/test_core.XXXXXX", cmd[512], path[64];
+	char dir[] = "/tmp/test_core.XXXXXX", cmd[768], path[64];
 	uint8_t *img = NULL, *big;
 	FILE *f;
 	long n;
@@ -858,10 +858,20 @@ static uint8_t *disk_image(uint64_t *sectors)
 		fputs("entry a\n kernel /boot/big\n", f);
 		fclose(f);
 	}
+	/* A BLS entry, a file that is none, and a directory, listed. */
+	snprintf(path, sizeof(path), "%s/bls", dir);
+	f = fopen(path, "wb");
+	if (f) {
+		fputs("title From FAT\nlinux /boot/big\n", f);
+		fclose(f);
+	}
 	snprintf(cmd, sizeof(cmd), "cd %s && truncate -s 8M d.img && "
 		 "mformat -i d.img -T 16384 -c 4 :: && mmd -i d.img ::/boot && "
 		 "mcopy -i d.img big ::/boot/big && mcopy -i d.img cfg "
-		 "::/bzboot.cfg", dir);
+		 "::/bzboot.cfg && mmd -i d.img ::/loader ::/loader/entries "
+		 "::/loader/entries/sub.conf && mcopy -i d.img bls "
+		 "::/loader/entries/from-fat.conf && mcopy -i d.img cfg "
+		 "::/loader/entries/README", dir);
 	if (system(cmd) == 0) {
 		snprintf(path, sizeof(path), "%s/d.img", dir);
 		f = fopen(path, "rb");
@@ -913,9 +923,15 @@ static void test_file_layer(void)
 	fake_disk(img, sectors, 0);
 	fake_disk_sectors_for_test = sectors;
 	fake_run(run_mount_and_read);
-	CHECK(read_ok && cfg.entry_count == 1 &&
+	CHECK(read_ok && cfg.entry_count == 2 &&
 	      strcmp(cfg.entry[0].kernel, "/boot/big") == 0,
 	      "file: the config read from FAT over block reads");
+	/* Listed through file_readdir(): a file, not README or sub.conf/. */
+	CHECK(cfg.entry_count == 2 && cfg.entry[1].bls &&
+	      strcmp(cfg.entry[1].name, "from-fat") == 0 &&
+	      strcmp(cfg.entry[1].title, "From FAT") == 0,
+	      "file: a BLS entry listed and read from FAT (%s)",
+	      cfg.entry[1].name);
 	CHECK_STREQ(fake_screen(), "", "file: nothing said");
 
 	big_buf = malloc(300 * 1024);
