@@ -31,11 +31,14 @@ NASM := nasm
 # Flag sets, one per kind of target.
 COMMON_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Icommon -I$(BUILD)
 HOST_CFLAGS := $(COMMON_CFLAGS) -O2 -g
+# stage2: -Os, and a 4-byte stack alignment (the i386 ABI's own; 16 is for
+# SSE, which stage2 never uses): no padding of every frame, 1.3 KiB less
+# code.
 STAGE2_CFLAGS := $(COMMON_CFLAGS) -m32 -march=i686 -Os -g -ffreestanding \
 	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
-	-mno-sse -mno-mmx -mgeneral-regs-only -ffunction-sections -fdata-sections \
-	-Idrivers
+	-mno-sse -mno-mmx -mgeneral-regs-only -mpreferred-stack-boundary=2 \
+	-ffunction-sections -fdata-sections -Idrivers
 EFI_INC := /usr/include/efi
 EFI_CFLAGS := $(COMMON_CFLAGS) -O2 -g -ffreestanding -fpic -fshort-wchar \
 	-mno-red-zone -mno-sse -mno-mmx -fno-stack-protector \
