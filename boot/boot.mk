@@ -10,7 +10,7 @@ STAGE1_BUDGET := 440
 STAGE2_C := $(wildcard boot/stage2/*.c)
 STAGE2_ASM := $(wildcard boot/stage2/*.asm)
 # The shared protocol code stage2 links: no host-only files.
-STAGE2_COMMON := bls.c bzimage.c config.c crc32.c fat.c fmt.c gpt.c mbr.c \
+STAGE2_COMMON := bls.c bootenv.c bzimage.c config.c crc32.c fat.c fmt.c gpt.c mbr.c \
 	placement_e820.c sha256.c
 # The loader core and the drivers stage2 uses, compiled for it: the serial
 # port, the IDE channel and the EDD data that locates it.

@@ -1012,3 +1012,14 @@ enum fat_error fat_read(struct fat_volume *vol, const struct fat_file *file,
 	}
 	return FAT_OK;
 }
+
+enum fat_error fat_file_lba(const struct fat_volume *vol,
+			    const struct fat_file *file, uint64_t *lba)
+{
+	if (file->is_dir)
+		return FAT_ERR_IS_DIR;
+	if (file->first_cluster < FAT_FIRST_CLUSTER)
+		return FAT_ERR_RANGE;
+	*lba = vol->part_lba + cluster_lba(vol, file->first_cluster);
+	return FAT_OK;
+}

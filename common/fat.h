@@ -214,6 +214,16 @@ enum fat_error fat_open(struct fat_volume *vol, const char *path,
 enum fat_error fat_read(struct fat_volume *vol, const struct fat_file *file,
 			uint32_t offset, void *buf, uint32_t len);
 
+/*
+ * The absolute LBA (as disk.read counts) of the first sector of file's
+ * data, for a caller that overwrites a file in place (core/file.c, the
+ * environment file): FAT_ERR_IS_DIR for a directory, FAT_ERR_RANGE for a
+ * file with no cluster. The file's first cluster is contiguous on the
+ * disk, so its first sectors_per_cluster sectors follow this one.
+ */
+enum fat_error fat_file_lba(const struct fat_volume *vol,
+			    const struct fat_file *file, uint64_t *lba);
+
 /* List a directory: fat_readdir() returns FAT_ERR_NOT_FOUND at the end. */
 enum fat_error fat_opendir(struct fat_volume *vol, const struct fat_file *dir,
 			   struct fat_dir *it);

@@ -8,6 +8,7 @@
  */
 #include "bls.h"
 #include "boot.h"
+#include "bootenv.h"
 #include "console.h"
 #include "file.h"
 #include "fmt.h"
@@ -99,6 +100,21 @@ static int list_dir(const char *path, char *names, size_t size)
 	return count;
 }
 
+/* Whether directory dir lists the file name (buf: size bytes for it). */
+static bool dir_has(const char *dir, const char *name, char *buf,
+		    size_t size)
+{
+	int count = list_dir(dir, buf, size);
+
+	for (; count > 0; count--) {
+		if (bls_glob_match(name, buf))
+			return true;
+		while (*buf++)
+			;
+	}
+	return false;
+}
+
 static bool has_suffix(const char *name)
 {
 	size_t n = 0, k = sizeof(BLS_SUFFIX) - 1;
@@ -169,23 +185,13 @@ static void bls_add(struct config *cfg, unsigned first, struct bls_sort *sort,
 static void bls_loader_conf(struct config *cfg, char *text, unsigned first)
 {
 	char file[CONFIG_NAME_MAX + sizeof(BLS_SUFFIX)];
-	const char *name = text;
 	struct bls_loader_conf lc;
 	enum bls_error err;
 	unsigned line, i;
 	uint64_t size;
 	bool missing;
-	int count;
 
-	count = list_dir(BLS_LOADER_DIR, text, BLS_TEXT_MAX);
-	for (i = 0; (int)i < count; i++) {
-		if (bls_glob_match("loader.conf", name))
-			break;
-		while (*name)
-			name++;
-		name++;
-	}
-	if ((int)i >= count)
+	if (!dir_has(BLS_LOADER_DIR, "loader.conf", text, BLS_TEXT_MAX))
 		return;
 	if (!read_text(BLS_LOADER_CONF, text, BLS_TEXT_MAX, &size, "bls",
 		       &missing))
@@ -200,7 +206,9 @@ static void bls_loader_conf(struct config *cfg, char *text, unsigned first)
 	}
 	if (lc.has_editor && !cfg->has_editor)
 		cfg->editor_off = lc.editor_off;
-	if (!lc.has_default || cfg->has_default)
+	/* @saved: the environment file's saved default, read later. */
+	if (!lc.has_default || cfg->has_default ||
+	    bls_glob_match("@saved", lc.default_glob))
 		return;
 	for (i = first; i < cfg->entry_count; i++) {
 		fmt_snprintf(file, sizeof(file), "%s" BLS_SUFFIX,
@@ -231,6 +239,85 @@ static void bls_read(struct config *cfg, char *buf)
 		name++;
 	}
 	bls_loader_conf(cfg, buf + BLS_NAMES_BYTES, first);
+}
+
+/* The index of the entry called name, or cfg->entry_count. */
+static unsigned entry_named(const struct config *cfg, const char *name)
+{
+	unsigned i, k;
+
+	for (i = 0; i < cfg->entry_count; i++) {
+		for (k = 0; cfg->entry[i].name[k] == name[k] && name[k]; k++)
+			;
+		if (cfg->entry[i].name[k] == name[k])
+			break;
+	}
+	return i;
+}
+
+/*
+ * BOOTENV_PATH, when /loader lists it: its one-shot entry, else its saved
+ * default, becomes the default. The one-shot is cleared on the disk
+ * before it is taken, and not taken when that fails: it would come back
+ * at every boot. buf: room for /loader's names and two blocks.
+ */
+static void boot_read_env(struct config *cfg, char *buf)
+{
+	uint8_t *block = (uint8_t *)buf + BLS_NAMES_BYTES;
+	uint8_t *cleared = block + BOOTENV_SIZE;
+	const char *why = NULL, *name, *what;
+	struct bootenv env;
+	char first;
+	enum bootenv_error err;
+	struct file f;
+	unsigned i;
+	bool ok;
+
+	if (!dir_has(BLS_LOADER_DIR, "bzboot.env", buf, BLS_NAMES_BYTES))
+		return;
+	ok = file_open(BOOTENV_PATH, &f, &why);
+	if (ok && f.size != BOOTENV_SIZE)
+		why = "not 512 bytes";
+	ok = ok && !why && file_read(&f, 0, block, BOOTENV_SIZE, &why);
+	file_close(&f);
+	if (!ok) {
+		if (why)
+			console_printf("env: %s: %s\n", BOOTENV_PATH, why);
+		return;
+	}
+	err = bootenv_parse(block, &env);
+	if (err) {
+		console_printf("env: %s: %s\n", BOOTENV_PATH,
+			       bootenv_strerror(err));
+		return;
+	}
+	name = env.saved;
+	what = "saved default";
+	if (env.oneshot[0]) {
+		/* The name stays in env.oneshot: the copy has it cleared. */
+		first = env.oneshot[0];
+		env.oneshot[0] = '\0';
+		bootenv_build(&env, cleared);
+		env.oneshot[0] = first;
+		if (file_overwrite_sector(BOOTENV_PATH, block, cleared, &why)) {
+			name = env.oneshot;
+			what = "one-shot entry";
+		} else {
+			console_printf("env: %s: cannot clear the one-shot "
+				       "entry %s: %s; not taken\n",
+				       BOOTENV_PATH, env.oneshot, why);
+		}
+	}
+	if (!name[0])
+		return;
+	i = entry_named(cfg, name);
+	if (i == cfg->entry_count) {
+		console_printf("env: %s: %s %s: no such entry\n",
+			       BOOTENV_PATH, what, name);
+		return;
+	}
+	trace("env: %s %s\n", what, name);
+	cfg->default_entry = i;
 }
 
 bool boot_read_config(struct config *cfg)
@@ -270,6 +357,8 @@ bool boot_read_config(struct config *cfg)
 	/* A file that could not be read is an error; a missing one not. */
 	if (ok || missing)
 		bls_read(cfg, text);
+	if ((ok || missing) && cfg->entry_count)
+		boot_read_env(cfg, text);
 	plat_free(text);
 	if (cfg->entry_count == 0) {
 		if (ok)

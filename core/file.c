@@ -99,6 +99,51 @@ void file_close(struct file *f)
 	f->fs = NULL;
 }
 
+/* Whether two sectors hold the same bytes. */
+static bool same_sector(const uint8_t *a, const uint8_t *b)
+{
+	for (unsigned i = 0; i < FAT_SECTOR_SIZE; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+bool file_overwrite_sector(const char *path, const uint8_t *old,
+			   const uint8_t *new, const char **why)
+{
+	/* In .bss: stage2's stack is for the menu's copies. */
+	static uint8_t now[FAT_SECTOR_SIZE];
+	struct fat_file f;
+	enum fat_error err;
+	uint64_t lba;
+
+	*why = "files come through the firmware's file system, "
+	       "which bzboot never writes";
+	if (!mounted)
+		return false;
+	err = fat_open(volume, path, &f);
+	if (!err)
+		err = fat_file_lba(volume, &f, &lba);
+	if (err) {
+		*why = fat_strerror(err);
+		return false;
+	}
+	*why = "smaller than a sector";
+	if (f.size < FAT_SECTOR_SIZE)
+		return false;
+	*why = "its sector changed since it was read";
+	if (!plat_block_read(lba, 1, now) || !same_sector(now, old))
+		return false;
+	*why = "disk write failed";
+	if (!plat_block_write(lba, 1, new))
+		return false;
+	/* fat.c's one-sector buffer may hold the old bytes. */
+	if (volume->sector_lba + volume->part_lba == lba)
+		volume->sector_valid = false;
+	*why = "the sector reads back different after the write";
+	return plat_block_read(lba, 1, now) && same_sector(now, new);
+}
+
 bool file_opendir(const char *path, struct file_dir *d, const char **why)
 {
 	struct fat_file dir;

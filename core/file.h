@@ -58,6 +58,18 @@ bool file_open_say(const char *path, struct file *f);
 bool file_read_say(const char *path, struct file *f, uint64_t offset,
 		   void *buf, uint64_t len);
 
+/*
+ * Overwrite the first sector of file path in place with new; old is
+ * what the caller read from it. The sector written is the one the file's
+ * cluster chain names now (path opened again, its chain checked), and
+ * only while it still holds old; then it is read back. The file system's
+ * structure (the FAT, directories, sizes) never changes. Only on a
+ * mounted volume: the firmware's file system is never written through.
+ * false with *why.
+ */
+bool file_overwrite_sector(const char *path, const uint8_t *old,
+			   const uint8_t *new, const char **why);
+
 /* A directory being listed. */
 struct file_dir {
 	const char *path;		/* as opened, for messages */

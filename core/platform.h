@@ -100,6 +100,13 @@ void plat_free(void *p);
  * boot partition). False after the backend's own retries and messages.
  */
 bool plat_block_read(uint64_t lba, uint32_t count, void *buf);
+/*
+ * Write count sectors from buf at lba, numbered as plat_block_read()
+ * numbers them (stage2: INT 13h AH=43h; UEFI: Disk I/O). Only
+ * file_overwrite_sector() calls it, for the environment file. False
+ * after the backend's own message.
+ */
+bool plat_block_write(uint64_t lba, uint32_t count, const void *buf);
 
 /*
  * The firmware's own file system, for core/file.c when the boot volume

@@ -146,6 +146,37 @@ bool plat_block_read(uint64_t lba, uint32_t count, void *buf)
 }
 
 /*
+ * core/file.c's block write (the environment file): through Disk I/O,
+ * which the reads also use, never by DMA; then FlushBlocks, so the
+ * sectors are on the disk before a kernel takes over. A read window
+ * holding them is dropped.
+ */
+bool plat_block_write(uint64_t lba, uint32_t count, const void *buf)
+{
+	struct loader *ld = platform_loader;
+	EFI_STATUS st;
+	unsigned i;
+
+	for (i = 0; i < FILE_WINDOWS; i++)
+		if (lba < ld->window[i].lba + ld->window[i].sectors &&
+		    ld->window[i].lba < lba + count)
+			ld->window[i].sectors = 0;
+	st = ld->disk_io->WriteDisk(ld->disk_io, ld->block_io->Media->MediaId,
+				    lba * 512, (UINTN)count * 512,
+				    (void *)buf);
+	if (!EFI_ERROR(st))
+		st = ld->block_io->FlushBlocks(ld->block_io);
+	if (EFI_ERROR(st)) {
+		console_printf("file: cannot write %u sectors at %llu of the "
+			       "boot partition: %s\n", count,
+			       (unsigned long long)lba,
+			       console_status_name(st));
+		return false;
+	}
+	return true;
+}
+
+/*
  * Mount the boot partition with core/file.c over plat_block_read(). False
  * without Disk I/O, or on a file system common/fat.c cannot read (the
  * trace says which): then the firmware's file system reads the files.

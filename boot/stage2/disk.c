@@ -91,8 +91,11 @@ uint64_t disk_sectors(void)
 	return total_sectors;
 }
 
-/* One INT 13h AH=42h read into the bounce buffer; returns AH, 0 on success. */
-static uint8_t disk_bios_read(uint64_t lba, uint16_t count)
+/*
+ * One INT 13h extended call on the bounce buffer: AH=42h reads into it,
+ * AH=43h writes from it. Returns AH, 0 on success.
+ */
+static uint8_t disk_bios_io(uint8_t ah, uint64_t lba, uint16_t count)
 {
 	struct disk_packet *dp = (void *)REALMODE_SCRATCH_ADDR;
 	struct biosregs r;
@@ -105,11 +108,12 @@ static uint8_t disk_bios_read(uint64_t lba, uint16_t count)
 		.lba = lba,
 	};
 	/*
-	 * INT 13h AH=42h: extended read. In: DL drive, DS:SI packet.
-	 * Out: CF clear on success, AH status.
+	 * INT 13h AH=42h: extended read; AH=43h, AL=0: extended write, no
+	 * verify. In: DL drive, DS:SI packet. Out: CF clear on success, AH
+	 * status.
 	 */
 	bios_regs_init(&r);
-	r.ah = 0x42;
+	r.ah = ah;
 	r.dl = boot_drive;
 	r.ds = rm_seg(REALMODE_SCRATCH_ADDR);
 	r.si = rm_off(REALMODE_SCRATCH_ADDR);
@@ -127,7 +131,7 @@ static uint8_t disk_read_chunk(uint64_t lba, uint16_t count)
 	uint8_t status = 0;
 
 	for (int attempt = 1; attempt <= DISK_READ_TRIES; attempt++) {
-		status = disk_bios_read(lba, count);
+		status = disk_bios_io(0x42, lba, count);
 		if (!status)
 			return 0;
 		console_printf("disk: read error at LBA %llu (%u sectors), "
@@ -158,7 +162,7 @@ static const char *disk_compare(uint64_t lba, uint16_t count)
 	static char why[96];
 	struct ata_error err;
 
-	if (disk_bios_read(lba, count))
+	if (disk_bios_io(0x42, lba, count))
 		return "INT 13h sample read failed";
 	read_calls++;
 	if (!ata_read_channel(lba, count, DISK_SAMPLE_DMA_ADDR, &err)) {
@@ -272,7 +276,7 @@ int disk_read_sectors(uint64_t lba, uint32_t count, void *dst)
 		 */
 		if (n > DISK_FALLBACK_SECTORS_PER_READ &&
 		    max_sectors > DISK_FALLBACK_SECTORS_PER_READ &&
-		    disk_bios_read(lba, n) != 0) {
+		    disk_bios_io(0x42, lba, n) != 0) {
 			max_sectors = DISK_FALLBACK_SECTORS_PER_READ;
 			continue;
 		}
@@ -287,6 +291,22 @@ int disk_read_sectors(uint64_t lba, uint32_t count, void *dst)
 		count -= n;
 	}
 	return 0;
+}
+
+int disk_write_sectors(uint64_t lba, uint32_t count, const void *src)
+{
+	uint8_t err;
+
+	/* The environment file: a sector or two, never a bounce's worth. */
+	if (count > DISK_FALLBACK_SECTORS_PER_READ)
+		return 0xff;
+	memcpy((void *)BOUNCE_ADDR, src, (size_t)count * 512);
+	err = disk_bios_io(0x43, lba, (uint16_t)count);
+	if (err)
+		console_printf("disk: write error at LBA %llu (%u sectors), "
+			       "status 0x%02x\n", (unsigned long long)lba,
+			       count, err);
+	return err;
 }
 
 int disk_read_callback(void *ctx, uint64_t lba, uint32_t count, void *buf)

@@ -74,6 +74,11 @@ bool plat_block_read(uint64_t lba, uint32_t count, void *buf)
 	return disk_read_sectors(lba, count, buf) == 0;
 }
 
+bool plat_block_write(uint64_t lba, uint32_t count, const void *buf)
+{
+	return disk_write_sectors(lba, count, buf) == 0;
+}
+
 /* Never called: stage2 mounts the boot partition or stops (main.c). */
 bool plat_fs_open(const char *path, void **fs, uint64_t *size)
 {

@@ -55,6 +55,11 @@ void disk_enable_dma(bool allowed, uint64_t sample_lba);
 int disk_read_sectors(uint64_t lba, uint32_t count, void *dst);
 /* Disk requests made so far, INT 13h calls and DMA commands (the trace). */
 unsigned disk_read_count(void);
+/*
+ * Write count sectors (at most 127) at lba from src through INT 13h
+ * AH=43h, never by DMA; 0 or the BIOS status, after a message.
+ */
+int disk_write_sectors(uint64_t lba, uint32_t count, const void *src);
 /* clock.c: the loader's clock starts (core/phase.h), PIT channel 2 too. */
 void clock_start(void);
 /* disk_read_sectors() as a callback (the GPT reader's). */

@@ -43,7 +43,9 @@ static struct {
 	} file[FAKE_FILES_MAX];
 	unsigned files;
 	int open;		/* index into file[], -1: none */
-	const uint8_t *disk;	/* fake_disk() */
+	uint8_t *disk;		/* fake_disk() */
+	unsigned disk_writes;
+	bool disk_write_fails;
 	uint64_t disk_sectors, disk_bad;
 	unsigned disk_reads;
 	bool no_memory;
@@ -409,11 +411,34 @@ bool plat_block_read(uint64_t lba, uint32_t count, void *buf)
 	return true;
 }
 
-void fake_disk(const uint8_t *image, uint64_t sectors, uint64_t bad_lba)
+void fake_disk(uint8_t *image, uint64_t sectors, uint64_t bad_lba)
 {
 	fake.disk = image;
 	fake.disk_sectors = sectors;
 	fake.disk_bad = bad_lba;
+}
+
+/* Into the image itself, as a disk keeps what is written. */
+bool plat_block_write(uint64_t lba, uint32_t count, const void *buf)
+{
+	if (fake.disk_write_fails || !fake.disk ||
+	    lba + count > fake.disk_sectors) {
+		plat_console_write("disk: write failed\r\n", 20);
+		return false;
+	}
+	fake.disk_writes++;
+	memcpy(fake.disk + lba * 512, buf, (size_t)count * 512);
+	return true;
+}
+
+void fake_disk_write_fails(void)
+{
+	fake.disk_write_fails = true;
+}
+
+unsigned fake_disk_writes(void)
+{
+	return fake.disk_writes;
 }
 
 unsigned fake_disk_reads(void)

@@ -38,10 +38,14 @@ void fake_serial(uint32_t at_ms, const char *bytes, size_t len);
 /* A file on the boot volume; data is not copied. */
 void fake_file(const char *path, const void *data, size_t size);
 /*
- * The disk plat_block_read() reads: sectors of image (not copied); a read
- * that covers bad_lba (0: none) fails.
+ * The disk plat_block_read() reads and plat_block_write() writes: sectors
+ * of image (not copied); a read that covers bad_lba (0: none) fails.
  */
-void fake_disk(const uint8_t *image, uint64_t sectors, uint64_t bad_lba);
+void fake_disk(uint8_t *image, uint64_t sectors, uint64_t bad_lba);
+/* plat_block_write() writes into that image; from now on it fails. */
+void fake_disk_write_fails(void);
+/* plat_block_write() calls that wrote, since fake_reset(). */
+unsigned fake_disk_writes(void);
 /* plat_block_read() calls since fake_reset(). */
 unsigned fake_disk_reads(void);
 /* plat_alloc() fails from now on. */

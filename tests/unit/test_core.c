@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "boot.h"
+#include "bootenv.h"
 #include "check.h"
 #include "console.h"
 #include "fake_platform.h"
@@ -1040,6 +1041,198 @@ static void test_enrolled_menu(void)
 	      fake_tried());
 }
 
+/* --- The environment file ------------------------------------------ */
+
+/*
+ * An mtools FAT16 image with three entries (a, b, c; default a) and
+ * /loader/bzboot.env holding env, as mkdisk makes it.
+ */
+static uint8_t *env_image(const struct bootenv *env, uint64_t *sectors)
+{
+	char dir[] = "/tmp/test_core.XXXXXX", cmd[512], path[64];
+	uint8_t block[BOOTENV_SIZE], *img = NULL;
+	FILE *f;
+	long n;
+
+	if (!mkdtemp(dir))
+		return NULL;
+	bootenv_build(env, block);
+	snprintf(path, sizeof(path), "%s/env", dir);
+	f = fopen(path, "wb");
+	if (f) {
+		fwrite(block, 1, sizeof(block), f);
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/cfg", dir);
+	f = fopen(path, "wb");
+	if (f) {
+		fputs("entry a\n kernel /k\nentry b\n kernel /k\n"
+		      "entry c\n kernel /k\n", f);
+		fclose(f);
+	}
+	snprintf(cmd, sizeof(cmd), "cd %s && truncate -s 8M d.img && "
+		 "mformat -i d.img -T 16384 -c 4 :: && mcopy -i d.img cfg "
+		 "::/bzboot.cfg && mmd -i d.img ::/loader && mcopy -i d.img "
+		 "env ::/loader/bzboot.env", dir);
+	if (system(cmd) == 0) {
+		snprintf(path, sizeof(path), "%s/d.img", dir);
+		f = fopen(path, "rb");
+		img = malloc(8 << 20);
+		n = f ? (long)fread(img, 1, 8 << 20, f) : 0;
+		if (f)
+			fclose(f);
+		*sectors = (uint64_t)n / 512;
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "test_core: cannot remove %s\n", dir);
+	return img;
+}
+
+/* The image's environment block, found by its magic: parsed. */
+static enum bootenv_error env_on_disk(const uint8_t *img, uint64_t sectors,
+				      struct bootenv *env)
+{
+	for (uint64_t lba = 0; lba < sectors; lba++)
+		if (memcmp(img + lba * 512, BOOTENV_MAGIC, 8) == 0)
+			return bootenv_parse(img + lba * 512, env);
+	return BOOTENV_ERR_MAGIC;
+}
+
+/* A boot: mount the image, read the config; the default entry's name. */
+static const char *env_boot(uint8_t *img, uint64_t sectors)
+{
+	fake_reset();
+	fake_disk(img, sectors, 0);
+	fake_disk_sectors_for_test = sectors;
+	fake_run(run_mount_and_read);
+	return read_ok ? cfg.entry[cfg.default_entry].name : "(failed)";
+}
+
+static const uint8_t *overwrite_old;
+static bool overwrite_ok;
+
+static void run_overwrite(void)
+{
+	static const uint8_t zero[BOOTENV_SIZE];
+	const char *why;
+
+	overwrite_ok = file_mount(&vol, 0, fake_disk_sectors_for_test) ==
+		       FAT_OK &&
+		       file_overwrite_sector(BOOTENV_PATH, overwrite_old, zero,
+					     &why);
+	if (!overwrite_ok)
+		console_printf("%s\n", why);
+}
+
+static void test_env(void)
+{
+	struct bootenv env = { "", "b" }, got;
+	uint64_t sectors = 0;
+	uint8_t *img = env_image(&env, &sectors), wrong[BOOTENV_SIZE];
+
+	CHECK(img && sectors == 16384, "env: the test image was built");
+	if (!img || sectors != 16384) {
+		free(img);
+		return;
+	}
+	/* The one-shot: taken once, cleared on the disk before. */
+	CHECK_STREQ(env_boot(img, sectors), "b", "env: the one-shot is the "
+		    "default");
+	CHECK_EQ(fake_disk_writes(), 1, "env: one sector written");
+	CHECK_STREQ(fake_screen(), "", "env: nothing said");
+	CHECK(env_on_disk(img, sectors, &got) == BOOTENV_OK &&
+	      got.oneshot[0] == '\0' && got.saved[0] == '\0',
+	      "env: the one-shot is cleared on the disk, with a good CRC");
+	CHECK_STREQ(env_boot(img, sectors), "a", "env: the next boot takes "
+		    "the config's default");
+	CHECK_EQ(fake_disk_writes(), 0, "env: nothing to clear, no write");
+
+	/* A saved default; a one-shot over it, once. */
+	free(img);
+	env = (struct bootenv){ "c", "" };
+	img = env_image(&env, &sectors);
+	CHECK_STREQ(env_boot(img, sectors), "c", "env: the saved default "
+		    "over the config's");
+	free(img);
+	env = (struct bootenv){ "c", "b" };
+	img = env_image(&env, &sectors);
+	CHECK_STREQ(env_boot(img, sectors), "b", "env: the one-shot over the "
+		    "saved default");
+	CHECK_STREQ(env_boot(img, sectors), "c", "env: then the saved "
+		    "default again");
+	CHECK(env_on_disk(img, sectors, &got) == BOOTENV_OK &&
+	      !strcmp(got.saved, "c"), "env: the saved default is kept");
+
+	/* A write that fails: the one-shot is not taken. */
+	free(img);
+	env = (struct bootenv){ "c", "b" };
+	img = env_image(&env, &sectors);
+	fake_reset();
+	fake_disk(img, sectors, 0);
+	fake_disk_write_fails();
+	fake_run(run_mount_and_read);
+	CHECK(read_ok && !strcmp(cfg.entry[cfg.default_entry].name, "c"),
+	      "env: a one-shot that cannot be cleared is not taken");
+	CHECK(strstr(fake_screen(), "env: /loader/bzboot.env: cannot clear "
+		     "the one-shot entry b: disk write failed; not taken\n"),
+	      "env: its message (%s)", fake_screen());
+	CHECK(env_on_disk(img, sectors, &got) == BOOTENV_OK &&
+	      !strcmp(got.oneshot, "b"), "env: the disk is unchanged");
+
+	/* The sector must still hold what was read: else no write. */
+	memset(wrong, 0, sizeof(wrong));
+	fake_reset();
+	fake_disk(img, sectors, 0);
+	overwrite_old = wrong;
+	fake_run(run_overwrite);
+	CHECK(!overwrite_ok && fake_disk_writes() == 0 &&
+	      !strcmp(fake_screen(), "its sector changed since it was "
+		      "read\n"),
+	      "env: a sector that changed since it was read is not written "
+	      "(%s)", fake_screen());
+
+	/* A name that is no entry: said, and the one-shot is gone. */
+	free(img);
+	env = (struct bootenv){ "zz", "yy" };
+	img = env_image(&env, &sectors);
+	CHECK_STREQ(env_boot(img, sectors), "a", "env: unknown names: the "
+		    "config's default");
+	CHECK_STREQ(fake_screen(), "env: /loader/bzboot.env: one-shot entry "
+		    "yy: no such entry\n", "env: the unknown one-shot, said");
+	CHECK_STREQ(env_boot(img, sectors), "a", "env: unknown saved default");
+	CHECK_STREQ(fake_screen(), "env: /loader/bzboot.env: saved default "
+		    "zz: no such entry\n", "env: the unknown saved default, "
+		    "said");
+
+	/* A damaged block: said, and ignored. */
+	for (uint64_t lba = 0; lba < sectors; lba++)
+		if (memcmp(img + lba * 512, BOOTENV_MAGIC, 8) == 0)
+			img[lba * 512 + 0x11] ^= 1;
+	CHECK_STREQ(env_boot(img, sectors), "a", "env: damaged: the config's "
+		    "default");
+	CHECK_STREQ(fake_screen(), "env: /loader/bzboot.env: CRC32 mismatch: "
+		    "the block is damaged\n", "env: damaged, said");
+	CHECK_EQ(fake_disk_writes(), 0, "env: damaged: nothing written");
+	free(img);
+
+	/* Files through the firmware: read, never written. */
+	uint8_t block[BOOTENV_SIZE];
+	static const char three[] = "entry a\n kernel /k\nentry b\n kernel /k\n";
+
+	env = (struct bootenv){ "", "b" };
+	bootenv_build(&env, block);
+	fake_reset();
+	fake_file(CONFIG_PATH, three, sizeof(three) - 1);
+	fake_file(BOOTENV_PATH, block, sizeof(block));
+	fake_run(run_read_config);
+	CHECK(read_ok && cfg.default_entry == 0 &&
+	      strstr(fake_screen(), "cannot clear the one-shot entry b: files "
+		     "come through the firmware's file system, which bzboot "
+		     "never writes; not taken\n"), "env: through the firmware: not taken (%s)",
+	      fake_screen());
+}
+
 /* --- BLS entries beside bzboot.cfg ----------------------------------- */
 
 #define BLS_ENTRY(v) \
@@ -1174,6 +1367,7 @@ int main(void)
 	test_config();
 	test_enrolled();
 	test_file_layer();
+	test_env();
 	test_enrolled_menu();
 	test_bls_read();
 	return check_end();
