@@ -616,12 +616,7 @@ void image_write_boot(int fd, const char *path, uint64_t disk_sectors,
 	write_gpt_stage2(fd, path, ids);
 }
 
-/* common/fat.c reads the image through this, as a loader reads a disk. */
-struct image_disk {
-	int fd;
-};
-
-static int image_disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
+int image_disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
 {
 	struct image_disk *disk = ctx;
 	uint8_t *p = buf;

@@ -10,9 +10,12 @@
  *          [--gpt] [--format raw|qcow2] [--rootfs DIR [--rootfs-size MiB]]
  *   mkdisk inspect FILE [--json] [--mem MiB] [--initrd-size BYTES]
  *   mkdisk install DISK ... (install.c)
+ *   mkdisk set-default|set-oneshot IMAGE ENTRY
  *
  * The inspect subcommand (inspect.c) only reads FILE and explains it: what
  * it is, every setup header field, and where the loaders would put it.
+ * set-default and set-oneshot (env.c) rewrite the image's environment
+ * file, /loader/bzboot.env, in place.
  *
  * Everything is checked before anything is written: the kernel with the
  * same code and words as the loaders (common/bzimage.c), each initrd, the
@@ -62,6 +65,7 @@
 #include <unistd.h>
 
 #include "bls.h"
+#include "bootenv.h"
 #include "bzimage.h"
 #include "config.h"
 #include "layout.h"
@@ -375,6 +379,10 @@ static void print_help(void)
 	       "\n"
 	       "Install onto a disk that is already partitioned: "
 	       "mkdisk install --help\n"
+	       "The next boot's entry (set-oneshot), or the default from "
+	       "now on (set-default),\n"
+	       "in " BOOTENV_PATH " of a raw image; \"\" empties it:\n"
+	       "  " ENV_USAGE "\n"
 	       "\n"
 	       "Change the files later without mkdisk, e.g.:\n"
 	       "  mcopy -o -i OUT@@1M bzImage ::" MKDISK_KERNEL_PATH "\n"
@@ -850,11 +858,15 @@ static uint64_t plan_need(const struct fat32_plan *plan,
 	 */
 	need += image_cluster_bytes(plan, (2 + 3 * (uint64_t)count) * 32);
 	need += 2 * image_cluster_bytes(plan, 1);
-	/* /loader and /loader/entries, with --bls: one cluster each. */
+	/*
+	 * /loader (the environment file's), and /loader/entries with --bls:
+	 * one cluster each.
+	 */
+	need += image_cluster_bytes(plan, 1);
 	for (i = 0; i < count; i++)
 		if (!strncmp(inputs[i].fat_path, BLS_ENTRIES_DIR "/",
 			     sizeof(BLS_ENTRIES_DIR))) {
-			need += 2 * image_cluster_bytes(plan, 1);
+			need += image_cluster_bytes(plan, 1);
 			break;
 		}
 	return need;
@@ -1654,6 +1666,7 @@ int main(int argc, char **argv)
 	char *config;
 	size_t config_len, efi_size;
 	uint8_t config_sha256[SHA256_DIGEST_SIZE];
+	static uint8_t env_block[BOOTENV_SIZE];
 	int fd;
 
 	open_std_fds();
@@ -1663,6 +1676,10 @@ int main(int argc, char **argv)
 	/* `mkdisk install DISK ...` writes onto an existing disk. */
 	if (argc > 1 && !strcmp(argv[1], "install"))
 		return install_main(argc - 1, argv + 1);
+	/* `mkdisk set-default|set-oneshot IMAGE ENTRY` edit one sector. */
+	if (argc > 1 && (!strcmp(argv[1], "set-default") ||
+			 !strcmp(argv[1], "set-oneshot")))
+		return env_main(argc - 1, argv + 1);
 	parse_args(argc, argv, &opt);
 
 	/* 1. The built-in loaders agree with common/ (else a stale build). */
@@ -1673,7 +1690,7 @@ int main(int argc, char **argv)
 	 * 2. Every input: kernel, initrds in order, then the EFI loader and
 	 * the config, which are built in.
 	 */
-	count = opt.entry_count + opt.initrd_total + 2 +
+	count = opt.entry_count + opt.initrd_total + 3 +
 		(opt.bls ? opt.entry_count : 0);
 	inputs = calloc(count, sizeof(*inputs));
 	if (!inputs)
@@ -1744,16 +1761,26 @@ int main(int argc, char **argv)
 		image_enroll_config(config_sha256);
 	}
 
-	inputs[count - 2].role = "EFI loader";
-	snprintf(inputs[count - 2].fat_path, sizeof(inputs[0].fat_path), "%s",
+	inputs[count - 3].role = "EFI loader";
+	snprintf(inputs[count - 3].fat_path, sizeof(inputs[0].fat_path), "%s",
 		 MKDISK_EFI_PATH);
-	inputs[count - 2].data = image_efi(&efi_size);
-	inputs[count - 2].size_bytes = efi_size;
-	inputs[count - 1].role = "config";
-	snprintf(inputs[count - 1].fat_path, sizeof(inputs[0].fat_path), "%s",
+	inputs[count - 3].data = image_efi(&efi_size);
+	inputs[count - 3].size_bytes = efi_size;
+	inputs[count - 2].role = "config";
+	snprintf(inputs[count - 2].fat_path, sizeof(inputs[0].fat_path), "%s",
 		 CONFIG_PATH);
-	inputs[count - 1].data = config;
-	inputs[count - 1].size_bytes = config_len;
+	inputs[count - 2].data = config;
+	inputs[count - 2].size_bytes = config_len;
+	/*
+	 * The environment file, empty: one sector the loaders and
+	 * `mkdisk set-default`/`set-oneshot` overwrite in place.
+	 */
+	bootenv_build(&(struct bootenv){ "", "" }, env_block);
+	inputs[count - 1].role = "environment file";
+	snprintf(inputs[count - 1].fat_path, sizeof(inputs[0].fat_path), "%s",
+		 BOOTENV_PATH);
+	inputs[count - 1].data = env_block;
+	inputs[count - 1].size_bytes = BOOTENV_SIZE;
 
 	/* 3. The size, and a FAT32 plan with enough clusters. */
 	size_mib = choose_size(&opt, opt.out, inputs, count, &plan, root_mib) +
@@ -1800,10 +1827,9 @@ int main(int argc, char **argv)
 	mtools_mkdir(temp_path, "/boot");
 	mtools_mkdir(temp_path, "/EFI");
 	mtools_mkdir(temp_path, "/EFI/BOOT");
-	if (opt.bls) {
-		mtools_mkdir(temp_path, BLS_LOADER_DIR);
+	mtools_mkdir(temp_path, BLS_LOADER_DIR);
+	if (opt.bls)
 		mtools_mkdir(temp_path, BLS_ENTRIES_DIR);
-	}
 	for (i = 0; i < count; i++) {
 		if (inputs[i].host_path)
 			mtools_copy_file(temp_path, inputs[i].host_path,

@@ -200,6 +200,22 @@ void image_check_fat(int fd, const char *path, uint32_t partition_sectors,
 		     const char *const *fat_paths, const uint64_t *sizes,
 		     unsigned count, struct fat32_plan *actual);
 
+/* common/fat.c and gpt.c read an image through this, as a loader reads a disk. */
+struct image_disk {
+	int fd;
+};
+/* A fat_disk/gpt_disk read callback on a struct image_disk; 0 or -1. */
+int image_disk_read(void *ctx, uint64_t lba, uint32_t count, void *buf);
+
+/*
+ * `mkdisk set-default IMAGE ENTRY` and `mkdisk set-oneshot IMAGE ENTRY`
+ * (env.c), with argv[0] the subcommand: the image's environment file
+ * (common/bootenv.h) rewritten in place. Returns the exit status; exits
+ * 1 on an error, 2 on bad usage.
+ */
+#define ENV_USAGE "mkdisk set-default|set-oneshot IMAGE ENTRY"
+int env_main(int argc, char **argv);
+
 /*
  * `mkdisk inspect FILE [--json] [--mem MiB] [--initrd-size BYTES]`, with
  * argv[0] "inspect". Returns the exit status: 0 for a bzImage bzboot

@@ -16,6 +16,10 @@
 #   *-bls-newest   no bzboot.cfg entry, three BLS entries, versions
 #                  6.1.0-9, 6.1.0-10~rc1 and 6.1.0-10, timeout 0: the
 #                  default is the newest, 6.1.0-10.
+#   *-oneshot      two entries, timeout 0, `mkdisk set-oneshot IMG second`:
+#                  the first boot takes second and clears the one-shot in
+#                  /loader/bzboot.env; a second boot of the same disk takes
+#                  the default, first.
 # Every case prints `PASS: NAME` or `FAIL: NAME: why`; the run ends with
 # `N passed, N failed`. Logs stay in build/tests/menu/logs/.
 set -uo pipefail
@@ -169,7 +173,7 @@ case_bls_newest() {
     mput "$IMG" /bzboot.cfg "# mkdisk's globals only; the entries are BLS
 timeout 0
 " || { WHY="mcopy failed"; return 1; }
-    mmd -i "$IMG@@$PART_OFFSET" ::/loader ::/loader/entries ||
+    mmd -i "$IMG@@$PART_OFFSET" ::/loader/entries ||
         { WHY="mmd failed"; return 1; }
     for v in 6.1.0-9 6.1.0-10~rc1 6.1.0-10; do
         token=$(token_new)
@@ -187,6 +191,45 @@ options $CMDLINE bzbls=$token
         want 'bzboot: booting entry "bzboot-6.1.0-10"'
 }
 
+# The one-shot field of the image's environment file: its first byte, as
+# od prints it (0 once a loader has cleared it).
+oneshot_byte() {
+    mcopy -n -i "$IMG@@$PART_OFFSET" ::/loader/bzboot.env - 2>/dev/null |
+        od -A n -t u1 -j $((0x50)) -N 1 | tr -d ' '
+}
+
+case_oneshot() {
+    local fw=$2 t1 t2 byte
+    t1=$(token_new)
+    t2=$(token_new)
+    image "$1" || return 1
+    mput "$IMG" /bzboot.cfg "timeout 0
+default first
+entry first
+	kernel /boot/vmlinuz
+	initrd /boot/initrd-1.img
+	cmdline $CMDLINE bzonce=$t1
+entry second
+	kernel /boot/vmlinuz
+	initrd /boot/initrd-1.img
+	cmdline $CMDLINE bzonce=$t2
+" || { WHY="mcopy failed"; return 1; }
+    "$MKDISK" set-oneshot "$IMG" second >"$dir/$1.set.txt" 2>&1 ||
+        { WHY="set-oneshot: $(tail -n 1 "$dir/$1.set.txt")"; return 1; }
+    byte=$(oneshot_byte)
+    [ "$byte" = "$(printf '%d' "'s")" ] ||
+        { WHY="set-oneshot wrote no one-shot (byte 0x50 is $byte)"; return 1; }
+    # First boot: the one-shot, cleared on the disk.
+    boot_keys "$1" "$fw" "" "" || return 1
+    want "probe: cmdline=$CMDLINE bzonce=$t2" || return 1
+    byte=$(oneshot_byte)
+    [ "$byte" = 0 ] ||
+        { WHY="the loader left the one-shot (byte 0x50 is $byte)"; return 1; }
+    # Second boot, the same disk: the default again.
+    boot_keys "$1-again" "$fw" "" "" || return 1
+    want "probe: cmdline=$CMDLINE bzonce=$t1"
+}
+
 # check NAME CASE FW: one case, its PASS or FAIL line.
 check() {
     WHY=
@@ -202,6 +245,7 @@ for fw in bios uefi; do
     run "$fw-menu-down" check case_menu_down "$fw"
     run "$fw-editor" check case_editor "$fw"
     run "$fw-bls-newest" check case_bls_newest "$fw"
+    run "$fw-oneshot" check case_oneshot "$fw"
 done
 [ "$list_only" -eq 1 ] && exit 0
 finish

@@ -336,7 +336,8 @@ inspect_good_image() {
     # mdir: exactly the files of the convention.
     mdir -/ -b -i "$img$PART_OFFSET" ::/ 2>&1 | sort >"$work/mdir"
     printf '%s\n' ::/EFI/ ::/EFI/BOOT/ ::/EFI/BOOT/BOOTX64.EFI ::/boot/ \
-        ::/boot/initrd-1.img ::/boot/initrd-2.img ::/boot/vmlinuz ::/bzboot.cfg |
+        ::/boot/initrd-1.img ::/boot/initrd-2.img ::/boot/vmlinuz ::/bzboot.cfg \
+        ::/loader/ ::/loader/bzboot.env |
         sort >"$work/mdir.want"
     if ! cmp -s "$work/mdir" "$work/mdir.want"; then
         fail "mdir files" "$(tr '\n' ' ' <"$work/mdir")"
@@ -1008,6 +1009,93 @@ expect_refusal "--config with an unpinned path and --enroll-config" \
     "good.cfg: entry .*: /boot/vmlinuz has no SHA-256" \
     "$out" -o "$out" --kernel "$kernel" --config "$work/good.cfg" \
     --enroll-config
+
+# --- The environment file: set-default and set-oneshot. ---
+
+# env_check IMG: its /loader/bzboot.env as "SAVED|ONESHOT|CRC-OK", the
+# CRC computed here (zlib's CRC32 with the field zeroed), not by mkdisk.
+env_check() {
+    mcopy -n -i "$1@@1M" ::/loader/bzboot.env - 2>/dev/null | python3 -c '
+import sys, zlib
+b = sys.stdin.buffer.read()
+ok = len(b) == 512 and b[:8] == b"bzbenv01" and \
+    int.from_bytes(b[8:12], "little") == zlib.crc32(b[:8] + bytes(4) + b[12:])
+name = lambda f: f.split(b"\0")[0].decode()
+print("%s|%s|%s" % (name(b[16:80]), name(b[80:144]), "crc-ok" if ok else "bad"))'
+}
+
+# The good image from the start: an empty, valid block.
+got=$(env_check "$work/config.img")
+if [ "$got" != "||crc-ok" ]; then
+    fail "environment file: made empty" "it reads $got"
+else
+    pass "environment file: made empty"
+fi
+
+# set-oneshot, set-default: the fields, a good CRC, the rest untouched.
+cp "$work/entries.img" "$work/env.img"
+"$MKDISK" set-oneshot "$work/env.img" rescue >"$work/stdout" 2>"$work/stderr"
+rc=$?
+got=$(env_check "$work/env.img")
+changed=$(cmp -l "$work/entries.img" "$work/env.img" | awk '{print $1}')
+env_lba=$(( ($(head -n 1 <<<"$changed") - 1) / 512 ))
+outside=$(awk -v lo=$((env_lba * 512 + 1)) -v hi=$((env_lba * 512 + 512)) \
+    '$1 < lo || $1 > hi' <<<"$changed" | wc -l)
+if [ "$rc" -ne 0 ] || [ "$(cat "$work/stdout")" != \
+    "mkdisk: $work/env.img: one-shot entry rescue" ]; then
+    fail "set-oneshot" "exit status $rc: $(err_line)"
+elif [ "$got" != "|rescue|crc-ok" ]; then
+    fail "set-oneshot" "the file reads $got"
+elif [ -z "$changed" ] || [ "$outside" -ne 0 ]; then
+    fail "set-oneshot" "$outside changed bytes outside one sector"
+else
+    pass "set-oneshot: the field, its CRC, one sector changed"
+fi
+run_mkdisk set-default "$work/env.img" main
+got=$(env_check "$work/env.img")
+if [ "$rc" -ne 0 ] || [ "$got" != "main|rescue|crc-ok" ]; then
+    fail "set-default" "exit status $rc, the file reads $got"
+else
+    pass "set-default keeps the one-shot"
+fi
+run_mkdisk set-oneshot "$work/env.img" ""
+got=$(env_check "$work/env.img")
+if [ "$rc" -ne 0 ] || [ "$got" != "main||crc-ok" ]; then
+    fail "set-oneshot \"\" empties it" "exit status $rc, the file reads $got"
+else
+    pass "set-oneshot \"\" empties it"
+fi
+# A BLS entry's name (file name without .conf).
+cp "$work/bls.img" "$work/env-bls.img"
+run_mkdisk set-default "$work/env-bls.img" bzboot-linux
+got=$(env_check "$work/env-bls.img")
+if [ "$rc" -ne 0 ] || [ "$got" != "bzboot-linux||crc-ok" ]; then
+    fail "set-default names a BLS entry" "exit status $rc, $got"
+else
+    pass "set-default names a BLS entry"
+fi
+expect_refusal "set-oneshot: no such entry" \
+    "env.img: no entry nope \(the image has: main, rescue\)$" \
+    "$work/env.img" set-oneshot "$work/env.img" nope
+expect_refusal "set-default: a 64-byte name" "entry name of 64 bytes" \
+    "$work/env.img" set-default "$work/env.img" "$(printf '%064d' 0)"
+expect_refusal "set-default: no image" "nothing.img: cannot open" \
+    "$work/env.img" set-default "$work/nothing.img" main
+head -c 2M /dev/zero >"$work/zeros.img"
+expect_refusal "set-default: not an image" "no FAT file system at LBA 2048" \
+    "$work/zeros.img" set-default "$work/zeros.img" main
+# A damaged block is refused, not rewritten.
+poke "$work/env.img" 0x41 $((env_lba * 512 + 0x100))
+expect_refusal "set-oneshot: a damaged block" \
+    "bzboot.env: CRC32 mismatch: the block is damaged" \
+    "$work/env.img" set-oneshot "$work/env.img" main
+# A qcow2 header (its magic is what mkdisk looks at).
+printf 'QFI\373\000\000\000\003' >"$work/env.qcow2"
+truncate -s 2M "$work/env.qcow2"
+expect_refusal "set-oneshot: a qcow2 image" \
+    "a qcow2 image: set-oneshot edits raw images only" \
+    "$work/env.qcow2" set-oneshot "$work/env.qcow2" linux
+expect_usage "set-default without ENTRY" set-default "$work/env.img"
 
 # --- Usage. ---
 
