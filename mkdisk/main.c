@@ -1800,12 +1800,13 @@ int main(int argc, char **argv)
 		       partuuid, strlen(partuuid));
 		free(config);
 		config = make_config(&opt, inputs, &config_len);
-		inputs[count - 1].data = config;
-		inputs[count - 1].size_bytes = config_len;
+		/* The last three inputs: EFI loader, config, environment. */
+		inputs[count - 2].data = config;
+		inputs[count - 2].size_bytes = config_len;
 		if (opt.enroll_config) {
 			sha256(config, config_len, config_sha256);
 			image_enroll_config(config_sha256);
-			inputs[count - 2].data = image_efi(&efi_size);
+			inputs[count - 3].data = image_efi(&efi_size);
 		}
 	}
 

@@ -1096,6 +1096,8 @@ expect_refusal "set-oneshot: a qcow2 image" \
     "a qcow2 image: set-oneshot edits raw images only" \
     "$work/env.qcow2" set-oneshot "$work/env.qcow2" linux
 expect_usage "set-default without ENTRY" set-default "$work/env.img"
+expect_usage "--rootfs with --bls" -o "$out" --kernel "$kernel" --cmdline x \
+    --bls --rootfs "$work"
 
 # --- Usage. ---
 
