@@ -10,8 +10,8 @@
 
 static const char *const bootenv_errors[BOOTENV_ERR_COUNT] = {
 	[BOOTENV_OK] = "no error",
-	[BOOTENV_ERR_MAGIC] = "not a bzboot environment block "
-			      "(no bzbenv01 magic)",
+	[BOOTENV_ERR_MAGIC] = ("not a bzboot environment block "
+			       "(no bzbenv01 magic)"),
 	[BOOTENV_ERR_CRC] = "CRC32 mismatch: the block is damaged",
 	[BOOTENV_ERR_NAME] = "an entry name fills its 64 bytes, no NUL",
 };

@@ -41,9 +41,10 @@ static const char *const config_error_text[CONFIG_ERR_COUNT] = {
 		"or menu-hidden",
 	[CONFIG_ERR_BAD_ON_OFF] = "expected on or off",
 	[CONFIG_ERR_BAD_DISK] = "expected auto or firmware",
+	/* In parentheses: one string, not two that lost a comma (clang). */
 	[CONFIG_ERR_BAD_HASH] =
-		"bad SHA-256 after '#': need 64 hex digits right after the "
-		"path",
+		("bad SHA-256 after '#': need 64 hex digits right after the "
+		 "path"),
 };
 
 const char *config_strerror(enum config_error err)
