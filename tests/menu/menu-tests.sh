@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 #
 # menu-tests.sh [--list] [PATTERN...] - the boot menu, its editor and BLS
-# entries under QEMU (SeaBIOS and OVMF), keys sent over the serial line.
+# entries under QEMU (SeaBIOS and OVMF), keys by serial or QEMU's sendkey.
 #
 # Every case boots an image from build/mkdisk with the protocol probe
 # kernel (tests/probe/), which prints the command line it got as a line
@@ -13,6 +13,20 @@
 #                  ESC [ B (Down) and CR over serial boot the second.
 #   *-editor       one entry: e, Left, Right, " bzedit=TOKEN", CR: the booted
 #                  command line ends in the typed token.
+#   *-vga          the same keys from the keyboard, not the serial line: QEMU's
+#                  monitor (QMP on a unix socket, tests/menu/vga.py) sends
+#                  them with sendkey; two entries, timeout menu-force (no
+#                  countdown, so the screen holds still between keys).
+#                  Down, then e, Left, Right, " bzkey=TOKEN", Enter: the
+#                  second entry boots with the typed token. The screen is
+#                  checked after each step: under SeaBIOS the text mode's
+#                  characters, read at 0xb8000 with pmemsave, line by line
+#                  (the title, the arrow on 1 then on 2, the editor's line
+#                  with the token); under OVMF, whose text console is
+#                  drawn on a GOP framebuffer, screendumps: Down changes
+#                  only a box of at most 3 columns by 2 rows (the arrow
+#                  moving down one row), e then changes the screen below
+#                  it (the editor's line). screendumps are kept in the logs.
 #   *-bls-newest   no bzboot.cfg entry, three BLS entries, versions
 #                  6.1.0-9, 6.1.0-10~rc1 and 6.1.0-10, timeout 0: the
 #                  default is the newest, 6.1.0-10.
@@ -45,6 +59,7 @@ failed=0
 
 lib_need "$QEMU" qemu-system-x86
 lib_need mcopy mtools
+lib_need python3 python3
 mkdir -p "$dir" "$QEMU_LOG_DIR"
 
 # mput IMG PATH TEXT: TEXT as the file PATH in IMG's FAT partition.
@@ -92,7 +107,7 @@ boot_keys() {
     pid=$!
     while kill -0 "$pid" 2>/dev/null; do
         if [ "$sent" = 0 ] && [ -n "$wait_for" ] &&
-            grep -aqF -- "$wait_for" "$RAW"; then
+            grep -aqF -- "$wait_for" "$RAW" 2>/dev/null; then
             # Let the menu finish drawing: keys are read between draws.
             sleep 1
             # shellcheck disable=SC2059 # KEYS is a format on purpose
@@ -108,9 +123,7 @@ boot_keys() {
     wait "$cat" 2>/dev/null
     exec {in}>&-
     rm -f "$fifo.in" "$fifo.out"
-    # The menu's cursor moves and clears as line breaks; other escapes out.
-    sed -e 's/\x1b\[[0-9;]*[HJf]/\n/g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' \
-        -e 's/\r//g' "$RAW" >"$LOG"
+    clean_log "$RAW" "$LOG"
     if [ -n "$wait_for" ] && [ "$sent" = 0 ]; then
         WHY="no \"$wait_for\" on serial in $((SECONDS - start)) s"
         return 1
@@ -121,9 +134,212 @@ boot_keys() {
     fi
 }
 
+# clean_log RAW LOG: the serial log RAW as lines in LOG: the menu's cursor
+# moves and clears as line breaks, other escapes and CRs out.
+clean_log() {
+    sed -e 's/\x1b\[[0-9;]*[HJf]/\n/g' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' \
+        -e 's/\r//g' "$1" >"$2"
+}
+
 # want LINE: the log has LINE, whole.
 want() {
     grep -aqFx -- "$1" "$LOG" || { WHY="no line \"$1\" in $LOG"; return 1; }
+}
+
+# ---- the VGA cases: the keyboard and the screen, through QMP ---------------
+
+VGA_PY=$ROOT/tests/menu/vga.py
+# The OVMF screen's font is 8x19: how big the Down key's change may be.
+GOP_CHAR_W=8
+GOP_CHAR_H=19
+
+# vga ARGS...: tests/menu/vga.py on this case's QMP socket; its one-line
+# error, if any, in WHY.
+vga() {
+    local err
+    err=$(python3 "$VGA_PY" "$QMP" "$@" 2>&1 >/dev/null) && return 0
+    WHY=${err:-vga.py $* failed}
+    return 1
+}
+
+# vga_alive: QEMU still runs; else WHY says so.
+vga_alive() {
+    kill -0 "$VGA_PID" 2>/dev/null && return 0
+    WHY="QEMU ended early ($(tail -n 1 "$QEMU_LOG_DIR/$VGA_NAME.stderr"))"
+    return 1
+}
+
+# vga_text_wait WHAT SECONDS ROW=TEXT...: read the SeaBIOS text screen
+# (vga.py text) until every ROW (0-24) is exactly TEXT once each run of
+# blanks in it is one blank (" | -> 1) first |"); WHAT names the wait in
+# WHY when it does not come. The screen stays in $QEMU_LOG_DIR/NAME.screen.
+vga_text_wait() {
+    local what=$1 secs=$2 end=$((SECONDS + $2)) kv ok screen
+    shift 2
+    screen=$QEMU_LOG_DIR/$VGA_NAME.screen
+    while vga_alive; do
+        vga text "$screen" || return 1
+        ok=1
+        for kv in "$@"; do
+            [ "$(sed -n "$((${kv%%=*} + 1))p" "$screen" | tr -s ' ')" = \
+                "${kv#*=}" ] ||
+                { ok=0; break; }
+        done
+        [ "$ok" = 0 ] || return 0
+        if [ "$SECONDS" -ge "$end" ]; then
+            WHY="$what: row ${kv%%=*} is not \"${kv#*=}\" after $secs s"
+            WHY="$WHY ($screen)"
+            return 1
+        fi
+        sleep 0.5
+    done
+    return 1
+}
+
+# vga_dump_wait WHAT SECONDS BEFORE OUT: take screendumps until one
+# differs from BEFORE (none: any) and the next, half a second later, is
+# the same (drawing done); that one is OUT. With BEFORE, DIFF is the box
+# that changed, "X0 Y0 X1 Y1" in pixels.
+vga_dump_wait() {
+    local what=$1 end=$((SECONDS + $2)) before=$3 out=$4 d
+    while vga_alive; do
+        vga screendump "$out.new" || return 1
+        if [ -z "$before" ] ||
+            ! python3 "$VGA_PY" diff "$before" "$out.new" | grep -qx same
+        then
+            if [ -e "$out" ] &&
+                python3 "$VGA_PY" diff "$out" "$out.new" | grep -qx same
+            then
+                rm -f "$out.new"
+                [ -n "$before" ] || return 0
+                d=$(python3 "$VGA_PY" diff "$before" "$out" 2>&1) ||
+                    { WHY=$d; return 1; }
+                DIFF=$(tail -n 1 <<<"$d")
+                return 0
+            fi
+            mv "$out.new" "$out"
+        fi
+        if [ "$SECONDS" -ge "$end" ]; then
+            WHY="$what: no change that held still in $2 s (screendumps"
+            WHY="$WHY in $QEMU_LOG_DIR)"
+            return 1
+        fi
+        sleep 0.5
+    done
+    return 1
+}
+
+case_vga() {
+    local fw=$2 t1 t2 t3 limit status i keys=()
+    t1=$(token_new)
+    t2=$(token_new)
+    t3=$(token_new)
+    image "$1" || return 1
+    mput "$IMG" /bzboot.cfg "timeout menu-force
+entry first
+	kernel /boot/vmlinuz
+	initrd /boot/initrd-1.img
+	cmdline $CMDLINE bzvga=$t1
+entry second
+	kernel /boot/vmlinuz
+	initrd /boot/initrd-1.img
+	cmdline $CMDLINE bzvga=$t2
+" || { WHY="mcopy failed"; return 1; }
+    VGA_NAME=$1
+    QMP=$QEMU_LOG_DIR/$1.qmp
+    RAW=$QEMU_LOG_DIR/$1.raw
+    LOG=$QEMU_LOG_DIR/$1.log
+    rm -f "$QMP" "$RAW" "$QEMU_LOG_DIR/$1"-*.ppm
+    limit=$LIMIT_BIOS
+    [ "$fw" = bios ] || limit=$LIMIT_UEFI
+    # qemu_cmd's -display none keeps the default VGA card, which
+    # screendump draws; the serial port (a file) is only the evidence.
+    qemu_cmd "$1" --fw "$fw" --mem 256 --disk "$IMG" --limit "$limit" \
+        --serial "file:$RAW" -- -qmp "unix:$QMP,server=on,wait=off" \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x04 ||
+        { WHY=$QEMU_ERROR; return 1; }
+    nice "${QEMU_CMD[@]}" >"$QEMU_LOG_DIR/$1.stderr" 2>&1 </dev/null &
+    VGA_PID=$!
+    # Then sendkey names for " bzkey=TOKEN": hex digits are their keys.
+    keys=(spc b z k e y equal)
+    for ((i = 0; i < ${#t3}; i++)); do keys+=("${t3:i:1}"); done
+    if ! vga_case_keys "$fw" "$t2" "$t3"; then
+        kill "$VGA_PID" 2>/dev/null
+        wait "$VGA_PID"
+        rm -f "$QMP"
+        return 1
+    fi
+    wait "$VGA_PID"
+    status=$?
+    rm -f "$QMP"
+    clean_log "$RAW" "$LOG"
+    if [ "$status" != "$PROBE_EXIT_PASS" ]; then
+        WHY="QEMU ended with status $status, not the probe's pass ($LOG)"
+        return 1
+    fi
+    want "probe: cmdline=$CMDLINE bzvga=$t2 bzkey=$t3" &&
+        want 'bzboot: booting entry "second"'
+}
+
+# vga_case_keys FW T2 T3: case_vga's keys and screen checks, with QEMU
+# running; the array keys holds the typed word's sendkey names.
+vga_case_keys() {
+    local fw=$1 t2=$2 t3=$3 ppm=$QEMU_LOG_DIR/$VGA_NAME w h x0 y0 x1 y1 box
+    local end=$((SECONDS + 30))
+    until [ -S "$QMP" ]; do
+        vga_alive || return 1
+        [ "$SECONDS" -lt "$end" ] ||
+            { WHY="no QMP socket $QMP after 30 s"; return 1; }
+        sleep 0.2
+    done
+    if [ "$fw" = bios ]; then
+        vga_text_wait "the menu" 40 "0= bzboot boot menu" \
+            "2= | -> 1) first |" "3= | 2) second |" || return 1
+        vga screendump "$ppm-menu.ppm" || return 1
+        vga keys down || return 1
+        vga_text_wait "after Down" 15 "2= | 1) first |" \
+            "3= | -> 2) second |" || return 1
+        vga screendump "$ppm-down.ppm" || return 1
+        vga keys e left right || return 1
+        vga_text_wait "after e" 15 "22=>$CMDLINE bzvga=$t2" || return 1
+        vga keys "${keys[@]}" || return 1
+        vga_text_wait "after the typed word" 20 \
+            "22=>$CMDLINE bzvga=$t2 bzkey=$t3" || return 1
+        vga screendump "$ppm-edit.ppm" || return 1
+        vga keys ret
+        return
+    fi
+    # OVMF: the menu is on the serial line as it is drawn on the screen;
+    # then the screen must hold still.
+    end=$((SECONDS + 150))
+    until grep -aqF "bzboot boot menu" "$RAW" 2>/dev/null; do
+        vga_alive || return 1
+        [ "$SECONDS" -lt "$end" ] ||
+            { WHY="no menu on serial in 150 s ($RAW)"; return 1; }
+        sleep 0.5
+    done
+    vga_dump_wait "the menu" 20 "" "$ppm-menu.ppm" || return 1
+    vga keys down || return 1
+    vga_dump_wait "after Down" 15 "$ppm-menu.ppm" "$ppm-down.ppm" ||
+        return 1
+    read -r x0 y0 x1 y1 <<<"$DIFF"
+    w=$((x1 - x0))
+    h=$((y1 - y0))
+    if [ "$w" -gt $((3 * GOP_CHAR_W)) ] || [ "$h" -le "$GOP_CHAR_H" ] ||
+        [ "$h" -gt $((2 * GOP_CHAR_H)) ]; then
+        WHY="Down changed a box of ${w}x$h pixels at $x0,$y0, not the"
+        WHY="$WHY arrow moving one row ($ppm-menu.ppm, $ppm-down.ppm)"
+        return 1
+    fi
+    vga keys e left right || return 1
+    vga_dump_wait "after e" 15 "$ppm-down.ppm" "$ppm-edit.ppm" || return 1
+    read -r _ box _ <<<"$DIFF"
+    if [ "$box" -lt "$y1" ]; then
+        WHY="e changed the screen from row $box (pixels), above the"
+        WHY="$WHY list's arrow ($ppm-down.ppm, $ppm-edit.ppm)"
+        return 1
+    fi
+    vga keys "${keys[@]}" ret
 }
 
 # ---- the cases -----------------------------------------------------------
@@ -244,6 +460,7 @@ check() {
 for fw in bios uefi; do
     run "$fw-menu-down" check case_menu_down "$fw"
     run "$fw-editor" check case_editor "$fw"
+    run "$fw-vga" check case_vga "$fw"
     run "$fw-bls-newest" check case_bls_newest "$fw"
     run "$fw-oneshot" check case_oneshot "$fw"
 done
