@@ -52,7 +52,8 @@ DEPFLAGS = -MMD -MP
 DEB_PACKAGES := build-essential gcc-multilib nasm gnu-efi mtools dosfstools \
 	fdisk gdisk qemu-system-x86 qemu-utils ovmf busybox-static cpio \
 	xz-utils zstd e2fsprogs \
-	clang lld libclang-rt-14-dev gdb python3
+	clang lld libclang-rt-14-dev gdb python3 \
+	sbsigntool swtpm swtpm-tools openssl
 need = $(if $(shell command -v $(1) 2>/dev/null),,$(error $(1) not found: \
 	install the Debian package $(2) (or run `make deps`)))
 

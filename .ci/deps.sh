@@ -26,7 +26,8 @@ pkgs=$(awk '/^DEB_PACKAGES[ \t]*:?=/ { on = 1; sub(/^[^=]*=/, "") }
 if [ -z "${pkgs// /}" ]; then
     pkgs="build-essential gcc-multilib nasm gnu-efi mtools dosfstools fdisk
         gdisk qemu-system-x86 qemu-utils ovmf busybox-static cpio xz-utils
-        zstd e2fsprogs clang lld libclang-rt-14-dev gdb python3"
+        zstd e2fsprogs clang lld libclang-rt-14-dev gdb python3 sbsigntool
+        swtpm swtpm-tools openssl"
 fi
 read -r -d "" -a pkgs <<<"$pkgs" || true
 

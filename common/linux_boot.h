@@ -75,6 +75,16 @@
 #define VID_MODE_EXTENDED	0xfffe
 #define VID_MODE_ASK		0xfffd
 
+/*
+ * zero-page.rst: secure_boot, the firmware's Secure Boot state as the
+ * kernel's enum efi_secureboot_mode (include/linux/efi.h) numbers it;
+ * 0 leaves the kernel to ask, which it can only do through its EFI stub.
+ */
+#define SECUREBOOT_MODE_UNSET		0
+#define SECUREBOOT_MODE_UNKNOWN		1
+#define SECUREBOOT_MODE_DISABLED	2
+#define SECUREBOOT_MODE_ENABLED		3
+
 /* 32/64-bit protocol selectors: boot.rst __BOOT_CS / __BOOT_DS. */
 #define BOOT_CS			0x10
 #define BOOT_DS			0x18

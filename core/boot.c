@@ -345,6 +345,9 @@ bool boot_read_config(struct config *cfg)
 		plat_free(text);
 		return false;
 	}
+	/* What the parser reads is what the TPM sees (before parsing). */
+	if (ok)
+		plat_measure_config(text, (size_t)size);
 	if (ok)
 		err = config_parse(text, (size_t)size, cfg, &line);
 	/* Line 0: an error of the whole file, such as no entry. */

@@ -129,6 +129,13 @@ bool plat_fs_opendir(const char *path, void **fs);
 int plat_fs_readdir(const char *path, void *fs, char *name, size_t size);
 
 /*
+ * Measured boot: the config's bytes as read and accepted, into the TPM
+ * when the machine has one the backend drives (UEFI: PCR 9, efi/trust.c);
+ * nothing otherwise. A failure prints its own line.
+ */
+void plat_measure_config(const void *text, size_t len);
+
+/*
  * Load the entry's kernel and initrd(s), build what the kernel is handed,
  * and jump. Returns only when the entry cannot be booted, after printing
  * why and giving back what it took.

@@ -160,6 +160,9 @@ bool linux_load_kernel(struct loader *ld)
 			      info->kernel_bytes);
 		ok = hash_matches(path, &ld->entry->kernel_hash, &h);
 	}
+	/* PCR 9: the kernel file, as loaded (trust.c). */
+	if (ok)
+		ok = tpm_measure_kernel(ld);
 	if (ok)
 		phase_mark("kernel", path, size);
 	if (ok)
@@ -242,6 +245,9 @@ bool linux_load_initrds(struct loader *ld)
 					  &h))
 				goto out;
 		}
+		/* PCR 9: each initrd, as loaded (trust.c). */
+		if (!tpm_measure_initrd(e->initrd[i], p + offset[i], size[i]))
+			goto out;
 		/* Zero the padding up to the next piece. */
 		for (uint64_t j = offset[i] + size[i]; j < end; j++)
 			p[j] = 0;
@@ -278,6 +284,9 @@ bool linux_set_cmdline(struct loader *ld)
 	for (size_t i = 0; i <= len; i++)
 		p[i] = cmdline[i];
 	ld->load.cmdline_addr = addr;
+	/* PCR 8: the command line the kernel gets (trust.c). */
+	if (!tpm_measure_cmdline(p, len))
+		return false;
 	ld->load.set_vid_mode = bzimage_cmdline_vid_mode(cmdline,
 							 &ld->load.vid_mode);
 	return true;
@@ -298,6 +307,11 @@ bool linux_init_boot_params(struct loader *ld)
 		ld->bp->hdr.kernel_alignment = ld->info.kernel_alignment;
 	/* The header writes of boot.rst, and their ext_* high halves. */
 	bzimage_write_boot_params(ld->bp, &ld->load);
+	/*
+	 * zero-page.rst secure_boot: the kernel's stub would read it from
+	 * the firmware; bzboot skips the stub, so it says it (trust.c).
+	 */
+	ld->bp->secure_boot = ld->secure_boot;
 	return true;
 }
 

@@ -122,6 +122,8 @@ struct loader {
 	unsigned window_clock;
 	struct config cfg;
 	bool trace;			/* "trace on", or T held at start */
+	/* The firmware's Secure Boot state, SECUREBOOT_MODE_* (trust.c). */
+	uint8_t secure_boot;
 	const struct config_entry *entry;	/* the entry being booted */
 
 	/* The kernel file's boot sector and setup code, header included. */
@@ -231,6 +233,25 @@ bool linux_init_boot_params(struct loader *ld);
 void linux_trace_handover(struct loader *ld);
 void linux_unload(struct loader *ld);
 void linux_start_kernel(struct loader *ld) __attribute__((noreturn));
+
+/*
+ * trust.c: Secure Boot and measured boot (README, "Trust"). The state
+ * from the SecureBoot and SetupMode variables; under Secure Boot (or an
+ * unknown state) false after one line when no config hash is enrolled.
+ */
+void trust_read_secure_boot(struct loader *ld);
+bool trust_check_secure_boot(const struct loader *ld);
+/*
+ * With EFI_TCG2_PROTOCOL and a TPM 2.0: measure what is loaded (kernel
+ * and initrds into PCR 9, the command line into PCR 8, the config through
+ * plat_measure_config()), each with an EV_IPL event; then hand the log to
+ * the kernel. Without a TPM each does nothing and succeeds.
+ */
+void tpm_open(struct loader *ld);
+bool tpm_measure_kernel(struct loader *ld);
+bool tpm_measure_initrd(const char *path, const void *data, uint64_t len);
+bool tpm_measure_cmdline(const char *cmdline, uint64_t len);
+void tpm_install_event_log(struct loader *ld);
 
 /* handover.asm: the jump itself, never returns. */
 void handover_jump_64(uint64_t entry, struct boot_params *bp)

@@ -51,6 +51,9 @@ static void boot_entry(struct loader *ld)
 	/* acpi_rsdp_addr from the firmware's configuration table. */
 	acpi_fill_rsdp(ld);
 
+	/* The TPM's event log, with ours in it, as a table for the kernel. */
+	tpm_install_event_log(ld);
+
 	/* The map buffer, allocated now: none may happen after the map. */
 	if (!memory_prepare_map(ld))
 		return;
@@ -154,8 +157,16 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (!file_open_boot_volume(ld))
 		console_fatal();
 
-	/* /bzboot.cfg: entries, default, timeout, trace. */
+	/* A TPM to measure into, if the firmware has one (trust.c). */
+	tpm_open(ld);
+
+	/* /bzboot.cfg: entries, default, timeout, trace; measured. */
 	if (!boot_read_config(&ld->cfg))
+		console_fatal();
+
+	/* Under Secure Boot only an enrolled config, pinning every file. */
+	trust_read_secure_boot(ld);
+	if (!trust_check_secure_boot(ld))
 		console_fatal();
 	ld->trace = trace_on;
 	if (ld->cfg.gdb)

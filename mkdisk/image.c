@@ -93,6 +93,7 @@ static size_t embed_size(const uint8_t *start, const uint8_t *end)
  * or copies with the config's hash enrolled (image_enroll_config).
  */
 static const uint8_t *stage2_data, *efi_data;
+static size_t efi_data_size;		/* 0: the built-in size */
 
 /* --rootfs: the root partition's size in sectors (0: none). */
 static uint64_t root_sectors;
@@ -105,8 +106,15 @@ const uint8_t *image_stage2(size_t *size)
 
 const uint8_t *image_efi(size_t *size)
 {
-	*size = embed_size(embed_efi_start, embed_efi_end);
+	*size = efi_data_size ? efi_data_size :
+		embed_size(embed_efi_start, embed_efi_end);
 	return efi_data ? efi_data : embed_efi_start;
+}
+
+void image_set_efi(const uint8_t *data, size_t size)
+{
+	efi_data = data;
+	efi_data_size = size;
 }
 
 /*
@@ -149,6 +157,8 @@ void image_enroll_config(const uint8_t sha256[SHA256_DIGEST_SIZE])
 				  STAGE2_NAME, sha256);
 	efi_data = enroll_copy(embed_efi_start, embed_efi_end, EFI_NAME,
 			       sha256);
+	/* The built-in size again: any signed copy is now out of date. */
+	efi_data_size = 0;
 }
 
 static uint16_t get_le16(const uint8_t *p)

@@ -7,7 +7,8 @@
  *
  *   mkdisk -o OUT --kernel BZIMAGE [--initrd FILE]... --cmdline "STRING"
  *          [--size MiB] [--disk-id HEX] [--hashes] [--enroll-config]
- *          [--gpt] [--format raw|qcow2] [--rootfs DIR [--rootfs-size MiB]]
+ *          [--sb-key KEY --sb-cert CERT] [--gpt] [--format raw|qcow2]
+ *          [--rootfs DIR [--rootfs-size MiB]]
  *   mkdisk inspect FILE [--json] [--mem MiB] [--initrd-size BYTES]
  *   mkdisk install DISK ... (install.c)
  *   mkdisk set-default|set-oneshot IMAGE ENTRY
@@ -43,7 +44,10 @@
  * SHA-256 ("/boot/vmlinuz#HASH"), which both loaders check as they load
  * the file; --enroll-config (which implies --hashes) also writes the
  * config's own SHA-256 into the copies of stage2 and BOOTX64.EFI that go
- * onto the image, so that they refuse any other config (README, "Trust").
+ * onto the image, so that they refuse any other config (README, "Trust");
+ * --sb-key and --sb-cert (which imply --enroll-config) then sign that
+ * BOOTX64.EFI for UEFI Secure Boot with sbsign, before anything is
+ * written: enrolling after signing would break the signature.
  *
  * Runs on the build machine (hosted C). Errors: one line
  * "mkdisk: error: FILE: problem" on stderr and exit 1; bad usage exits 2.
@@ -77,11 +81,13 @@
 	"usage: mkdisk -o OUT --kernel BZIMAGE [--initrd FILE]... " \
 	"{--cmdline \"STRING\" [--bls] | --config FILE} [--size MiB] " \
 	"[--disk-id HEX]\n" \
-	"              [--hashes] [--enroll-config] [--gpt] " \
-	"[--format raw|qcow2] [--rootfs DIR [--rootfs-size MiB]]\n" \
+	"              [--hashes] [--enroll-config] " \
+	"[--sb-key KEY --sb-cert CERT] [--gpt]\n" \
+	"              [--format raw|qcow2] [--rootfs DIR [--rootfs-size MiB]]\n" \
 	"       mkdisk -o OUT {--entry NAME --kernel BZIMAGE [--initrd FILE]... " \
 	"--cmdline \"STRING\"}... [--bls] [--size MiB] [--disk-id HEX]\n" \
-	"              [--hashes] [--enroll-config] [--gpt] [--format raw|qcow2]"
+	"              [--hashes] [--enroll-config] " \
+	"[--sb-key KEY --sb-cert CERT] [--gpt] [--format raw|qcow2]"
 
 
 /*
@@ -137,6 +143,7 @@ struct options {
 	uint32_t disk_id;		/* 0: from the hash of the inputs */
 	bool hashes;			/* path#SHA256 in the config */
 	bool enroll_config;		/* the config's hash into the loaders */
+	const char *sb_key, *sb_cert;	/* sign BOOTX64.EFI with these */
 	enum image_table table;		/* --gpt */
 	bool qcow2;			/* --format, or OUT's suffix */
 	const char *rootfs;		/* --rootfs DIR, or NULL */
@@ -154,8 +161,8 @@ struct options {
 
 /*
  * The temporary output files, for mkdisk_die() and the signal handler:
- * the raw image, and the qcow2 one converted from it. *_exists is set
- * only while the file is there and ours to remove.
+ * the raw image, the qcow2 one converted from it, and the others below.
+ * *_exists is set only while the file is there and ours to remove.
  */
 static char temp_path[PATH_MAX];
 static volatile sig_atomic_t temp_exists;
@@ -164,6 +171,11 @@ static volatile sig_atomic_t qcow2_exists;
 /* --rootfs: the ext4 that mke2fs makes, before it goes into the image. */
 static char rootfs_path[PATH_MAX];
 static volatile sig_atomic_t rootfs_exists;
+/* --sb-key: BOOTX64.EFI before and after sbsign. */
+static char unsigned_path[PATH_MAX];
+static volatile sig_atomic_t unsigned_exists;
+static char signed_path[PATH_MAX];
+static volatile sig_atomic_t signed_exists;
 static volatile sig_atomic_t child_pid;
 
 /* The signals that end mkdisk and must not leave the temporary file. */
@@ -201,6 +213,23 @@ static void remove_temp_rootfs(void)
 	signals_restore(&old);
 }
 
+/* The unsigned and signed BOOTX64.EFI, once their bytes are read. */
+static void remove_sign_temps(void)
+{
+	sigset_t old;
+
+	signals_block(&old);
+	if (unsigned_exists) {
+		unlink(unsigned_path);
+		unsigned_exists = 0;
+	}
+	if (signed_exists) {
+		unlink(signed_path);
+		signed_exists = 0;
+	}
+	signals_restore(&old);
+}
+
 /* Remove the raw image once the qcow2 one holds it. */
 static void remove_temp_raw(void)
 {
@@ -230,6 +259,14 @@ static void remove_temp(void)
 	if (rootfs_exists) {
 		unlink(rootfs_path);
 		rootfs_exists = 0;
+	}
+	if (unsigned_exists) {
+		unlink(unsigned_path);
+		unsigned_exists = 0;
+	}
+	if (signed_exists) {
+		unlink(signed_path);
+		signed_exists = 0;
 	}
 	signals_restore(&old);
 }
@@ -267,6 +304,12 @@ static void on_signal(int sig)
 	if (rootfs_exists)
 		unlink(rootfs_path);
 	rootfs_exists = 0;
+	if (unsigned_exists)
+		unlink(unsigned_path);
+	unsigned_exists = 0;
+	if (signed_exists)
+		unlink(signed_path);
+	signed_exists = 0;
 	/* Die of the same signal, so the caller sees how mkdisk ended. */
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -349,6 +392,12 @@ static void print_help(void)
 	       "any other config\n"
 	       "                       and any entry with a file without a "
 	       "hash\n"
+	       "  --sb-key KEY         --enroll-config, then sign "
+	       "BOOTX64.EFI for UEFI\n"
+	       "  --sb-cert CERT       Secure Boot with sbsign (sbsigntool): "
+	       "the private key\n"
+	       "                       and its X.509 certificate, PEM; "
+	       "give both\n"
 	       "  --gpt                a GPT instead of an MBR partition "
 	       "table\n"
 	       "  --format raw|qcow2   the image file's format; default: "
@@ -486,9 +535,9 @@ static struct entry_opt *entry_current(struct options *opt)
 static void parse_args(int argc, char **argv, struct options *opt)
 {
 	enum { OPT_KERNEL = 256, OPT_INITRD, OPT_CMDLINE, OPT_SIZE,
-	       OPT_DISK_ID, OPT_HASHES, OPT_ENROLL_CONFIG, OPT_GPT,
-	       OPT_FORMAT, OPT_ROOTFS, OPT_ROOTFS_SIZE, OPT_CONFIG, OPT_BLS,
-	       OPT_ENTRY };
+	       OPT_DISK_ID, OPT_HASHES, OPT_ENROLL_CONFIG, OPT_SB_KEY,
+	       OPT_SB_CERT, OPT_GPT, OPT_FORMAT, OPT_ROOTFS, OPT_ROOTFS_SIZE,
+	       OPT_CONFIG, OPT_BLS, OPT_ENTRY };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
@@ -498,6 +547,8 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		{ "disk-id", required_argument, NULL, OPT_DISK_ID },
 		{ "hashes", no_argument, NULL, OPT_HASHES },
 		{ "enroll-config", no_argument, NULL, OPT_ENROLL_CONFIG },
+		{ "sb-key", required_argument, NULL, OPT_SB_KEY },
+		{ "sb-cert", required_argument, NULL, OPT_SB_CERT },
 		{ "gpt", no_argument, NULL, OPT_GPT },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "rootfs", required_argument, NULL, OPT_ROOTFS },
@@ -575,6 +626,16 @@ static void parse_args(int argc, char **argv, struct options *opt)
 			opt->enroll_config = true;
 			opt->hashes = true;
 			break;
+		case OPT_SB_KEY:
+			if (opt->sb_key)
+				usage_error("--sb-key given twice");
+			opt->sb_key = optarg;
+			break;
+		case OPT_SB_CERT:
+			if (opt->sb_cert)
+				usage_error("--sb-cert given twice");
+			opt->sb_cert = optarg;
+			break;
 		case OPT_GPT:
 			if (opt->table == IMAGE_GPT)
 				usage_error("--gpt given twice");
@@ -628,6 +689,18 @@ static void parse_args(int argc, char **argv, struct options *opt)
 		opt->qcow2 = !strcmp(format, "qcow2");
 	else
 		opt->qcow2 = len > 6 && !strcmp(opt->out + len - 6, ".qcow2");
+	if (!opt->sb_key != !opt->sb_cert)
+		usage_error("%s without %s: give both to sign BOOTX64.EFI",
+			    opt->sb_key ? "--sb-key" : "--sb-cert",
+			    opt->sb_key ? "--sb-cert" : "--sb-key");
+	/*
+	 * A signed loader whose config anyone can replace vouches for
+	 * nothing: under Secure Boot BOOTX64.EFI boots only an enrolled one.
+	 */
+	if (opt->sb_key) {
+		opt->enroll_config = true;
+		opt->hashes = true;
+	}
 	if (opt->entry_count == 0)
 		usage_error("no kernel: give --kernel BZIMAGE");
 	if (opt->config && opt->named)
@@ -1353,6 +1426,70 @@ static int make_temp(const char *out, const char *suffix, char *path,
 	return fd;
 }
 
+/* A key or certificate must be a readable file before sbsign runs. */
+static void check_readable(const char *path, const char *what)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		mkdisk_die("%s: cannot read the %s: %s", path, what,
+			   strerror(errno));
+	close(fd);
+}
+
+/*
+ * --sb-key/--sb-cert: BOOTX64.EFI, its config hash already enrolled,
+ * through sbsign (OUT.efi.XXXXXX in, OUT.signed.XXXXXX out, both removed
+ * after), and the signed bytes are what goes onto the image. Nothing of
+ * OUT exists yet, so a failure leaves nothing behind.
+ */
+static void sign_efi(const struct options *opt)
+{
+	size_t size;
+	const uint8_t *efi = image_efi(&size);
+	uint8_t *signed_data;
+	struct stat st;
+	int fd;
+
+	check_readable(opt->sb_key, "Secure Boot key");
+	check_readable(opt->sb_cert, "Secure Boot certificate");
+	fd = make_temp(opt->out, ".efi.", unsigned_path, &unsigned_exists);
+	for (size_t done = 0; done < size;) {
+		ssize_t n = write(fd, efi + done, size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			mkdisk_die("%s: write failed: %s", unsigned_path,
+				   n < 0 ? strerror(errno) : "no progress");
+		done += (size_t)n;
+	}
+	if (close(fd) < 0)
+		mkdisk_die("%s: close: %s", unsigned_path, strerror(errno));
+	fd = make_temp(opt->out, ".signed.", signed_path, &signed_exists);
+	close(fd);
+
+	mtools_sign_efi(opt->sb_key, opt->sb_cert, unsigned_path,
+			signed_path);
+
+	fd = open(signed_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		mkdisk_die("%s: %s", signed_path, strerror(errno));
+	/* sbsign appends the signature: anything shorter is not its work. */
+	if ((size_t)st.st_size <= size)
+		mkdisk_die("%s: sbsign wrote %lld bytes, no more than the "
+			   "%zu it was given", signed_path,
+			   (long long)st.st_size, size);
+	signed_data = malloc((size_t)st.st_size);
+	if (!signed_data)
+		mkdisk_die("out of memory");
+	if (read_full(fd, signed_data, (size_t)st.st_size) != st.st_size)
+		mkdisk_die("%s: short read", signed_path);
+	close(fd);
+	image_set_efi(signed_data, (size_t)st.st_size);
+	remove_sign_temps();
+}
+
 /* Make OUT.tmp.XXXXXX beside OUT, for the raw image. */
 static int create_temp(const char *out, const struct input *inputs,
 		       unsigned count)
@@ -1581,6 +1718,9 @@ static void print_summary(const char *out, uint64_t size_mib,
 		printf("  sha256 %s  %s, enrolled in stage2 and "
 		       "BOOTX64.EFI\n", hex, CONFIG_PATH);
 	}
+	if (opt->sb_key)
+		printf("  " MKDISK_EFI_PATH " signed by sbsign with %s\n",
+		       opt->sb_cert);
 	printf("  cmdline: %s\n",
 	       opt->config ? "(those of --config)" :
 	       opt->named ? "(one per entry, in the config)" :
@@ -1760,6 +1900,14 @@ int main(int argc, char **argv)
 		sha256(config, config_len, config_sha256);
 		image_enroll_config(config_sha256);
 	}
+	/*
+	 * Then the signature, over the enrolled BOOTX64.EFI (with --rootfs
+	 * the config changes below, and is enrolled and signed again there).
+	 */
+	if (opt.sb_key) {
+		install_signal_handlers();
+		sign_efi(&opt);
+	}
 
 	inputs[count - 3].role = "EFI loader";
 	snprintf(inputs[count - 3].fat_path, sizeof(inputs[0].fat_path), "%s",
@@ -1806,7 +1954,14 @@ int main(int argc, char **argv)
 		if (opt.enroll_config) {
 			sha256(config, config_len, config_sha256);
 			image_enroll_config(config_sha256);
+			/*
+			 * Signed again: the first signature, over the
+			 * loader without a hash, only sized the plan.
+			 */
+			if (opt.sb_key)
+				sign_efi(&opt);
 			inputs[count - 3].data = image_efi(&efi_size);
+			inputs[count - 3].size_bytes = efi_size;
 		}
 	}
 

@@ -143,6 +143,8 @@ void image_enroll_config(const uint8_t sha256[SHA256_DIGEST_SIZE]);
 /* The loaders as they go onto the image: built in, or enrolled copies. */
 const uint8_t *image_stage2(size_t *size);
 const uint8_t *image_efi(size_t *size);
+/* --sb-key: from now on BOOTX64.EFI is these bytes, signed by sbsign. */
+void image_set_efi(const uint8_t *data, size_t size);
 
 /* Sectors that stage2 takes from STAGE2_LBA. */
 uint32_t image_stage2_sectors(void);
@@ -287,5 +289,12 @@ uint64_t rootfs_default_mib(const struct rootfs_scan *scan);
  */
 void rootfs_copy(int fd, const char *path, const char *fs_path,
 		 uint64_t first_lba, uint64_t sectors);
+/*
+ * sbsign --key KEY --cert CERT --output OUT IN (Debian's sbsigntool): an
+ * Authenticode signature for UEFI Secure Boot. Dies with sbsign's words,
+ * naming KEY, when it fails.
+ */
+void mtools_sign_efi(const char *key, const char *cert, const char *in,
+		     const char *out);
 
 #endif /* MKDISK_MKDISK_H */

@@ -13,12 +13,14 @@
 #   realimg  memtest86+, iPXE, memdisk under QEMU    (tests/realimg/realimg.mk)
 #   docs     README.md and docs/ against the tree    (tests/docs/docs.mk)
 #   menu     the menu, editor and BLS under QEMU     (tests/menu/menu.mk)
+#   trust    UEFI Secure Boot and measured boot      (tests/trust/trust.mk)
 
 # Each tests/<suite>/*.mk adds its rules and its inputs to TEST_PREREQS.
 include $(sort $(wildcard tests/*/*.mk))
 
 # Which suites `make test` runs; `make test SUITES=unit` picks some.
-SUITES ?= unit deps mkdisk install docs probe trace debug qemu rootfs realimg faults fuzz menu
+SUITES ?= unit deps mkdisk install docs probe trace debug qemu rootfs realimg \
+	faults trust fuzz menu
 
 test: all $(UNIT_TESTS) $(TEST_PREREQS)
 	$(Q)UNIT_TESTS="$(UNIT_TESTS)" BUILD="$(BUILD)" \
