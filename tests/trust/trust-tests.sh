@@ -33,6 +33,16 @@
 #                        got from bzboot; tests/trust/pcr-check.py
 #                        recomputes both PCRs from the files and from the
 #                        log's events, which must be bzboot's
+# BIOS: what SeaBIOS's INT 1Ah TCG interface does with a TPM 2.0 (swtpm
+# on tpm-tis), asked by tests/trust/bios-tcg-probe.asm, a boot sector:
+#   bios-tcg-no-sha256   StatusCheck (BB00) answers; CompactHashLogExtend-
+#                        Event (BB07) and HashLogExtendEvent (BB01) both
+#                        fail with 0x1A (TCG_TCG_COMMAND_ERROR: SeaBIOS
+#                        sends TPM2_PCR_Extend a bare SHA-1 and the TPM
+#                        refuses it); a TPM2_PCR_Read through BB02 shows
+#                        PCR 8 of the sha256 bank still zero. This is why
+#                        stage2 measures nothing (README, "Trust"); when a
+#                        SeaBIOS does better, this case fails and says so.
 #
 # Environment: BUILD, QEMU, MKDISK, TRUST_TIMEOUT (90 s per boot).
 
@@ -123,6 +133,8 @@ need_inputs() {
         { echo "swtpm_setup is missing: install swtpm-tools"; return; }
     command -v swtpm >/dev/null ||
         { echo "swtpm is missing: install the Debian package swtpm"; return; }
+    command -v nasm >/dev/null ||
+        { echo "nasm is missing: install the Debian package nasm"; return; }
     command -v openssl >/dev/null ||
         { echo "openssl is missing: install the Debian package openssl"; return; }
 }
@@ -232,6 +244,33 @@ tpm_stop() {
     TPM_PID=
 }
 
+case_tcg_no_sha256() {
+    local name=$1 log=$QEMU_LOG_DIR/$1.log img=$dir/$1.img rsp
+    nasm -f bin -o "$dir/$name.bin" "$here/bios-tcg-probe.asm" &&
+        truncate -s 1M "$img" &&
+        dd if="$dir/$name.bin" of="$img" conv=notrunc status=none ||
+        { echo "FAIL: $name: cannot build the probe"; return 1; }
+    tpm_start "$name" ||
+        { tpm_stop; echo "FAIL: $name: swtpm did not start ($TPM_DIR)"; return 1; }
+    boot_until "$name" "tcg: end" --fw bios --machine pc --disk "$img" \
+        --mem 128 -- \
+        -chardev "socket,id=chrtpm,path=$TPM_DIR/sock" \
+        -tpmdev emulator,id=tpm0,chardev=chrtpm \
+        -device tpm-tis,tpmdev=tpm0
+    tpm_stop
+    check "$name" || return 1
+    # TPM2_PCR_Read's response (TPM 2.0 Part 3, 22.4): success, any
+    # update counter, the selection echoed, one 32-byte digest, zero.
+    rsp='^tcg: BB02 eax=00000000 rsp=80010000003e00000000[0-9a-f]{8}'
+    rsp+='00000001000b03000100000000010020(00){32}$'
+    if ! tr -d '\r' <"$log" | grep -aEq "$rsp"; then
+        echo "FAIL: $name: PCR 8 (sha256) is not zero, or BB02 failed:" \
+            "$(tr -d '\r' <"$log" | grep -a '^tcg: BB02') (log $log)"
+        return 1
+    fi
+    echo "PASS: $name"
+}
+
 case_tpm_measured() {
     local name=$1 log=$QEMU_LOG_DIR/$1.log out
     mkdisk_image "$name" --hashes >/dev/null ||
@@ -259,7 +298,7 @@ case_tpm_measured() {
 # ---- main --------------------------------------------------------------
 
 cases=(uefi-sb-signed uefi-sb-unsigned uefi-sb-tampered uefi-sb-unenrolled
-    uefi-tpm-measured)
+    uefi-tpm-measured bios-tcg-no-sha256)
 if [ "$list_only" -eq 1 ]; then
     for c in "${cases[@]}"; do selected "$c" && echo "$c"; done
     exit 0
@@ -276,7 +315,7 @@ for c in "${cases[@]}"; do
         failed=$((failed + 1))
         continue
     fi
-    fn=case_${c#uefi-}
+    fn=case_${c#*-}
     if "${fn//-/_}" "$c"; then
         passed=$((passed + 1))
     else
