@@ -119,10 +119,11 @@ err_line() {
 }
 
 # leftover_temps OUT: the OUT.tmp.*, OUT.qcow2.* and OUT.rootfs.* files
-# there are.
+# there are, and --sb-key's OUT.efi.* and OUT.signed.*.
 leftover_temps() {
     compgen -G "$1.tmp.*" || compgen -G "$1.qcow2.*" ||
-        compgen -G "$1.rootfs.*"
+        compgen -G "$1.rootfs.*" || compgen -G "$1.efi.*" ||
+        compgen -G "$1.signed.*"
 }
 
 # What OUT is: absent, a directory, or the checksum of its bytes.
@@ -197,7 +198,7 @@ elif [ ! -x "$MKDISK" ]; then
     missing="$MKDISK is not built (make $MKDISK)"
 fi
 for tool in sfdisk sgdisk qemu-img mdir mtype minfo mcopy od cmp sha256sum \
-    cpio gzip mke2fs debugfs e2fsck; do
+    cpio gzip mke2fs debugfs e2fsck sbsign sbverify sbattach openssl; do
     command -v "$tool" >/dev/null || missing="$missing $tool is not installed"
 done
 for bin in "$STAGE1_BIN" "$STAGE2_BIN" "$EFI_BIN"; do
@@ -698,6 +699,78 @@ else
         fi
     done
 fi
+
+# --sb-key/--sb-cert: Debian's snakeoil key (ovmf's README.Debian: the
+# password is "snakeoil"), decrypted first, since sbsign would ask.
+sb_cert=/usr/share/ovmf/PkKek-1-snakeoil.pem
+sb_key=$work/snakeoil-key.pem
+name="--sb-key: BOOTX64.EFI enrolled, then signed (sbverify)"
+if ! openssl rsa -in /usr/share/ovmf/PkKek-1-snakeoil.key -passin pass:snakeoil \
+    -out "$sb_key" >/dev/null 2>&1; then
+    fail "$name" "cannot decrypt /usr/share/ovmf/PkKek-1-snakeoil.key (ovmf, openssl)"
+else
+    run_mkdisk -o "$work/signed.img" --kernel "$kernel" --initrd "$work/initrd-a" \
+        --initrd "$work/initrd-b" --cmdline "$cmdline" --sb-key "$sb_key" \
+        --sb-cert "$sb_cert"
+    if [ "$rc" -ne 0 ]; then
+        fail "$name" "exit status $rc: $(err_line)"
+    elif ! image_loaders "$work/signed.img" "$work/signed" ||
+        ! mtype -i "$work/signed.img$PART_OFFSET" ::/bzboot.cfg \
+            >"$work/signed.cfg" 2>/dev/null; then
+        fail "$name" "cannot read the config or the loaders back"
+    elif ! sbverify --cert "$sb_cert" "$work/signed.efi" >"$work/sbverify.txt" 2>&1; then
+        fail "$name" "sbverify: $(tail -n 1 "$work/sbverify.txt")"
+    elif [ "$(slot_hex "$work/signed.efi")" != "$(sha256_of "$work/signed.cfg")" ] ||
+        [ "$(slot_hex "$work/signed.stage2")" != "$(sha256_of "$work/signed.cfg")" ]; then
+        fail "$name" "the slots do not hold the config's hash (--enroll-config implied)"
+    elif ! grep -qxF "  /EFI/BOOT/BOOTX64.EFI signed by sbsign with $sb_cert" \
+        "$work/stdout"; then
+        fail "$name" "the summary does not say BOOTX64.EFI is signed"
+    else
+        pass "$name"
+    fi
+    # The signature covers the enrolled slot: without it, the signed file
+    # is --enroll-config's BOOTX64.EFI (the same config), but for the PE
+    # CheckSum, which sbsign sets (PE/COFF: e_lfanew at 0x3c, then "PE\0\0",
+    # the 20-byte COFF header, CheckSum at 64 in the optional header).
+    name="--sb-key: the signed loader is the enrolled one plus a signature"
+    checksum=$(($(od -An -tu4 -j $((0x3c)) -N 4 "$work/enrolled.efi") + 4 + 20 + 64))
+    if ! sbattach --remove "$work/signed.efi" >/dev/null 2>&1; then
+        fail "$name" "sbattach --remove failed"
+    elif n=$(cmp -l "$work/signed.efi" "$work/enrolled.efi" 2>/dev/null |
+        awk -v c="$checksum" '$1 <= c || $1 > c + 4' | wc -l) && [ "$n" -ne 0 ]; then
+        fail "$name" "$n bytes differ from --enroll-config's BOOTX64.EFI"
+    else
+        pass "$name"
+    fi
+    out_sb=$work/refused-sb.img
+    expect_refusal "--sb-key: a key sbsign cannot load" \
+        "PkKek-1-snakeoil.pem: sbsign failed: Can't load key from file" \
+        "$out_sb" -o "$out_sb" --kernel "$kernel" --cmdline x \
+        --sb-key "$sb_cert" --sb-cert "$sb_cert"
+    expect_refusal "--sb-key: a missing key" \
+        "nope.pem: cannot read the Secure Boot key: No such file or directory" \
+        "$out_sb" -o "$out_sb" --kernel "$kernel" --cmdline x \
+        --sb-key "$work/nope.pem" --sb-cert "$sb_cert"
+    # sbsign missing: a PATH with mtools only.
+    sbbin=$work/sbbin
+    mkdir -p "$sbbin"
+    for tool in mformat mmd mcopy; do
+        ln -sf "$(command -v "$tool")" "$sbbin/$tool"
+    done
+    printf '#!/bin/sh\nPATH=%s exec %s "$@"\n' "$sbbin" "$(realpath "$MKDISK")" \
+        >"$work/mkdisk-no-sbsign"
+    chmod +x "$work/mkdisk-no-sbsign"
+    saved_mkdisk=$MKDISK
+    MKDISK=$work/mkdisk-no-sbsign
+    expect_refusal "--sb-key: sbsign missing" \
+        "^mkdisk: error: sbsign: not found: install the Debian package sbsigntool" \
+        "$out_sb" -o "$out_sb" --kernel "$kernel" --cmdline x \
+        --sb-key "$sb_key" --sb-cert "$sb_cert"
+    MKDISK=$saved_mkdisk
+fi
+expect_usage "--sb-key without --sb-cert" -o "$work/x.img" --kernel "$kernel" \
+    --cmdline x --sb-key "$sb_key"
 
 repro hashes "${repro_args[@]}" --hashes
 expect_differ "reproducible: --hashes changes the image" hashes
