@@ -1427,14 +1427,14 @@ static int make_temp(const char *out, const char *suffix, char *path,
 }
 
 /* A key or certificate must be a readable file before sbsign runs. */
-static void check_readable(const char *path, const char *what)
+static bool readable(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		mkdisk_die("%s: cannot read the %s: %s", path, what,
-			   strerror(errno));
+		return false;
 	close(fd);
+	return true;
 }
 
 /*
@@ -1451,8 +1451,12 @@ static void sign_efi(const struct options *opt)
 	struct stat st;
 	int fd;
 
-	check_readable(opt->sb_key, "Secure Boot key");
-	check_readable(opt->sb_cert, "Secure Boot certificate");
+	if (!readable(opt->sb_key))
+		mkdisk_die("%s: cannot read the Secure Boot key: %s",
+			   opt->sb_key, strerror(errno));
+	if (!readable(opt->sb_cert))
+		mkdisk_die("%s: cannot read the Secure Boot certificate: %s",
+			   opt->sb_cert, strerror(errno));
 	fd = make_temp(opt->out, ".efi.", unsigned_path, &unsigned_exists);
 	for (size_t done = 0; done < size;) {
 		ssize_t n = write(fd, efi + done, size - done);
