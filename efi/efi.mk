@@ -25,7 +25,7 @@ EFI_LIBDIR := /usr/lib
 EFI_SRCS := efi/main.c efi/console.c efi/file.c efi/platform.c efi/memory.c \
 	efi/video.c efi/acpi.c efi/linux.c efi/ata.c efi/lib.c efi/trust.c
 EFI_COMMON := fmt bls bootenv bzimage config crc32 fat gpt placement \
-	placement_e820 sha256
+	placement_e820 sha256 tcg
 # The loader core and the drivers, compiled again for EFI: the serial
 # port, the IDE channel and the device-path decoding that locates it.
 EFI_CORE := boot console editor file keys load menu phase

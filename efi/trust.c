@@ -22,6 +22,7 @@
 #include "boot.h"
 #include "loader.h"
 #include "platform.h"
+#include "tcg.h"
 
 /* The firmware's global variables (UEFI 2.9, 3.3 "Globally Defined Variables"). */
 static EFI_GUID global_variable_guid = EFI_GLOBAL_VARIABLE;
@@ -44,19 +45,16 @@ static EFI_GUID tcg2_final_events_guid = { 0x1e2ed096, 0x30e2, 0x4254,
 /* TCG EFI Protocol Specification 6.4: log formats. */
 #define EFI_TCG2_EVENT_LOG_FORMAT_TCG_2	0x00000002
 
-/* TCG PC Client Platform Firmware Profile 10.4.1: "Event Types". */
-#define EV_IPL				0x0000000d
-
 /* The PCRs a boot loader uses (PC Client Firmware Profile, 3.3.4). */
 #define TPM_PCR_CMDLINE			8
 #define TPM_PCR_FILES			9
 
-/* TCG Algorithm Registry: the hash algorithms a TPM 2.0 log may carry. */
-#define TPM_ALG_SHA1			0x0004
-#define TPM_ALG_SHA256			0x000b
-#define TPM_ALG_SHA384			0x000c
-#define TPM_ALG_SHA512			0x000d
-#define TPM_ALG_SM3_256			0x0012
+/*
+ * The firmware says where its log's last record starts, not where it
+ * ends, nor how long the final-events table is: records are read at most
+ * this far, so that a damaged one cannot send us across all of memory.
+ */
+#define TPM_LOG_READ_MAX		(16u << 20)
 
 /* The bytes of an event's description in the log; it is not hashed. */
 #define TPM_EVENT_TEXT_MAX		200
@@ -138,16 +136,6 @@ struct efi_tcg2_final_events_table {
 	uint64_t number_of_events;
 	uint8_t events[];
 } __attribute__((packed));
-
-static uint16_t get_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 /* ---- Secure Boot ------------------------------------------------------ */
 
@@ -318,44 +306,6 @@ bool tpm_measure_cmdline(const char *cmdline, uint64_t len)
 			   cmdline);
 }
 
-/* Bytes of a digest of algorithm alg in a TPM 2.0 log; 0 if unknown. */
-static uint32_t digest_bytes(uint16_t alg)
-{
-	switch (alg) {
-	case TPM_ALG_SHA1:
-		return 20;
-	case TPM_ALG_SHA256:
-	case TPM_ALG_SM3_256:
-		return 32;
-	case TPM_ALG_SHA384:
-		return 48;
-	case TPM_ALG_SHA512:
-		return 64;
-	}
-	return 0;
-}
-
-/*
- * The bytes of one TCG_PCR_EVENT2 at p (PC Client Firmware Profile
- * 10.2.2): PCRIndex, EventType, a TPML_DIGEST_VALUES (count, then each
- * algorithm ID and digest), EventSize, Event. 0 when it cannot be read.
- */
-static uint32_t event2_bytes(const uint8_t *p)
-{
-	uint32_t count = get_le32(p + 8), n = 12;
-
-	if (count == 0 || count > 8)
-		return 0;
-	for (uint32_t i = 0; i < count; i++) {
-		uint32_t d = digest_bytes(get_le16(p + n));
-
-		if (!d)
-			return 0;
-		n += 2 + d;
-	}
-	return n + 4 + get_le32(p + n);
-}
-
 static void *config_table(EFI_GUID *guid)
 {
 	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
@@ -397,7 +347,8 @@ void tpm_install_event_log(struct loader *ld)
 			       console_status_name(status));
 		return;
 	}
-	last_bytes = event2_bytes((const uint8_t *)(uintptr_t)last);
+	last_bytes = tcg_event2_bytes((const void *)(uintptr_t)last,
+				      TPM_LOG_READ_MAX);
 	size = last - first + last_bytes;
 	if (!last_bytes || size > 0xffffffffull - sizeof(*table)) {
 		console_printf("tpm: the firmware's event log cannot be read: "
@@ -405,13 +356,10 @@ void tpm_install_event_log(struct loader *ld)
 		return;
 	}
 	final = config_table(&tcg2_final_events_guid);
-	for (uint64_t i = 0; final && i < final->number_of_events; i++) {
-		uint32_t n = event2_bytes(final->events + preboot);
-
-		if (!n)
-			break;
-		preboot += n;
-	}
+	if (final && final->number_of_events)
+		preboot = (uint32_t)tcg_events_bytes(final->events,
+						      final->number_of_events,
+						      TPM_LOG_READ_MAX);
 	if (EFI_ERROR(BS->AllocatePool(EfiACPIReclaimMemory,
 				       sizeof(*table) + size,
 				       (void **)&table))) {
