@@ -158,6 +158,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		console_fatal();
 
 	/* A TPM to measure into, if the firmware has one (trust.c). */
+	ld->trace = trace_on;
 	tpm_open(ld);
 
 	/* /bzboot.cfg: entries, default, timeout, trace; measured. */

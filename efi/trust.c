@@ -139,7 +139,7 @@ struct efi_tcg2_final_events_table {
 
 /* ---- Secure Boot ------------------------------------------------------ */
 
-/* A one-byte global variable, or false. */
+/* A one-byte global variable into *value; the status of GetVariable. */
 static EFI_STATUS read_u8_variable(CHAR16 *name, uint8_t *value)
 {
 	UINTN size = sizeof(*value);
