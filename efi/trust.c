@@ -24,7 +24,7 @@
 #include "platform.h"
 #include "tcg.h"
 
-/* The firmware's global variables (UEFI 2.9, 3.3 "Globally Defined Variables"). */
+/* The firmware's global variables (UEFI 2.9, 3.3). */
 static EFI_GUID global_variable_guid = EFI_GLOBAL_VARIABLE;
 
 /* EFI_TCG2_PROTOCOL_GUID (TCG EFI Protocol Specification, 6.1). */

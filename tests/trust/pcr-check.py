@@ -24,7 +24,6 @@ import struct
 import sys
 
 EV_IPL = 0x0000000D
-EV_NO_ACTION = 0x00000003
 TPM_ALG_SHA256 = 0x000B
 DIGEST_BYTES = {0x0004: 20, 0x000B: 32, 0x000C: 48, 0x000D: 64, 0x0012: 32}
 
@@ -129,10 +128,11 @@ def main():
         if [e[1] for e in events if e[0] == n] != [EV_IPL] * len(got):
             fail(f"PCR {n}: an event in the log is not EV_IPL")
         if got != want[n]:
-            fail(f"PCR {n}: the log's events are "
-                 f"{[(d.decode('ascii', 'replace'), h.hex() if h else None) for d, h in got]}, "
-                 f"not bzboot's "
-                 f"{[(d.decode(), h.hex()) for d, h in want[n]]}")
+            def show(events):
+                return [(d.decode("ascii", "replace"), h.hex() if h else None)
+                        for d, h in events]
+            fail(f"PCR {n}: the log's events are {show(got)}, not bzboot's "
+                 f"{show(want[n])}")
         replay = extend([h for _, h in got])
         if replay != guest[n]:
             fail(f"PCR {n}: the log replays to {replay.hex()}, the guest "

@@ -46,6 +46,9 @@
 #
 # Environment: BUILD, QEMU, MKDISK, TRUST_TIMEOUT (90 s per boot).
 
+# The case_* functions are called by name (SC2317); `a && b || fail`
+# means fail when either fails (SC2015).
+# shellcheck disable=SC2317,SC2015
 set -uo pipefail
 # shellcheck disable=SC2034 # read by lib.sh
 LIB_PROG=trust-tests
@@ -69,7 +72,8 @@ SB_CERT=/usr/share/ovmf/PkKek-1-snakeoil.pem
 # README.Debian of the ovmf package: the snakeoil key's password.
 SB_KEY_PASSWORD=snakeoil
 # The disk the firmware's boot manager tries, as OVMF names it on q35.
-SB_DISK='"UEFI QEMU HARDDISK QM00001 " from PciRoot(0x0)/Pci(0x1F,0x2)/Sata(0x0,0xFFFF,0x0)'
+SB_DISK='"UEFI QEMU HARDDISK QM00001 " from '
+SB_DISK+='PciRoot(0x0)/Pci(0x1F,0x2)/Sata(0x0,0xFFFF,0x0)'
 
 parse_case_args "$@"
 passed=0
@@ -108,6 +112,7 @@ boot_until() {
 
 # The machine Secure Boot needs, as qemu_cmd's extra arguments (QEMU
 # merges the second -machine into the first).
+# shellcheck disable=SC2054 # QEMU arguments, commas and all
 SB_QEMU=(-machine smm=on -global driver=cfi.pflash01,property=secure,value=on)
 
 # sb_boot NAME LINE: boot_until on the Secure Boot firmware, IMAGE[NAME].
@@ -120,28 +125,29 @@ sb_boot() {
 
 # need_inputs: a reason on stdout when something the suite needs is missing.
 need_inputs() {
-    local f
+    local f tool pkg
     for f in "$MKDISK" "$KERNEL" "$INITRD" "$INITRD.sha256"; do
         [ -e "$f" ] || { echo "$f is missing (run make test-trust)"; return; }
     done
     for f in "$SB_CODE" "$SB_VARS" "$SB_KEY" "$SB_CERT"; do
-        [ -e "$f" ] || { echo "$f is missing: install the Debian package ovmf"; return; }
+        [ -e "$f" ] ||
+            { echo "$f is missing: install the Debian package ovmf"; return; }
     done
-    command -v sbsign >/dev/null ||
-        { echo "sbsign is missing: install the Debian package sbsigntool"; return; }
-    command -v swtpm_setup >/dev/null ||
-        { echo "swtpm_setup is missing: install swtpm-tools"; return; }
-    command -v swtpm >/dev/null ||
-        { echo "swtpm is missing: install the Debian package swtpm"; return; }
-    command -v nasm >/dev/null ||
-        { echo "nasm is missing: install the Debian package nasm"; return; }
-    command -v openssl >/dev/null ||
-        { echo "openssl is missing: install the Debian package openssl"; return; }
+    for tool in sbsign:sbsigntool swtpm_setup:swtpm-tools swtpm:swtpm \
+        nasm:nasm openssl:openssl; do
+        pkg=${tool#*:}
+        tool=${tool%%:*}
+        command -v "$tool" >/dev/null || {
+            echo "$tool is missing: install the Debian package $pkg"
+            return
+        }
+    done
 }
 
 TOKEN=$(token_new)
 CMDLINE="console=ttyS0,115200 bztoken=$TOKEN"
-PAYLOAD_SHA256=$(awk '$2 == "/payload" { print $1 }' "$INITRD.sha256" 2>/dev/null)
+PAYLOAD_SHA256=$(awk '$2 == "/payload" { print $1 }' "$INITRD.sha256" \
+    2>/dev/null)
 KEY=$dir/snakeoil-key.pem
 
 # mkdisk_image NAME OPTION...: $dir/NAME.img with the kernel and initrd.
@@ -163,7 +169,8 @@ check() {
     if expect_check "$log" "$here/$name.expect" "$@"; then
         return 0
     fi
-    echo "FAIL: $name: missing $EXPECT_MISSING$(log_last_line "$log") (log $log)"
+    echo "FAIL: $name: missing $EXPECT_MISSING$(log_last_line "$log")" \
+        "(log $log)"
     return 1
 }
 
@@ -240,7 +247,10 @@ tpm_start() {
 }
 
 tpm_stop() {
-    [ -z "$TPM_PID" ] || { kill "$TPM_PID" 2>/dev/null; wait "$TPM_PID" 2>/dev/null; }
+    if [ -n "$TPM_PID" ]; then
+        kill "$TPM_PID" 2>/dev/null
+        wait "$TPM_PID" 2>/dev/null
+    fi
     TPM_PID=
 }
 
@@ -250,8 +260,11 @@ case_tcg_no_sha256() {
         truncate -s 1M "$img" &&
         dd if="$dir/$name.bin" of="$img" conv=notrunc status=none ||
         { echo "FAIL: $name: cannot build the probe"; return 1; }
-    tpm_start "$name" ||
-        { tpm_stop; echo "FAIL: $name: swtpm did not start ($TPM_DIR)"; return 1; }
+    if ! tpm_start "$name"; then
+        tpm_stop
+        echo "FAIL: $name: swtpm did not start ($TPM_DIR)"
+        return 1
+    fi
     boot_until "$name" "tcg: end" --fw bios --machine pc --disk "$img" \
         --mem 128 -- \
         -chardev "socket,id=chrtpm,path=$TPM_DIR/sock" \
@@ -277,8 +290,11 @@ case_tpm_measured() {
         { echo "FAIL: $name: mkdisk failed"; return 1; }
     mtype -i "$dir/$name.img@@1M" ::/bzboot.cfg >"$dir/$name.cfg" ||
         { echo "FAIL: $name: cannot read the config back"; return 1; }
-    tpm_start "$name" ||
-        { tpm_stop; echo "FAIL: $name: swtpm did not start ($TPM_DIR)"; return 1; }
+    if ! tpm_start "$name"; then
+        tpm_stop
+        echo "FAIL: $name: swtpm did not start ($TPM_DIR)"
+        return 1
+    fi
     boot_until "$name" BZTEST-END --fw uefi --machine q35 \
         --disk "$dir/$name.img" -- \
         -chardev "socket,id=chrtpm,path=$TPM_DIR/sock" \
@@ -291,7 +307,7 @@ case_tpm_measured() {
         echo "FAIL: $name: $out (log $log)"
         return 1
     fi
-    echo "$out" | sed "s/^/$name: /"
+    while IFS= read -r line; do echo "$name: $line"; done <<<"$out"
     echo "PASS: $name"
 }
 
@@ -304,8 +320,8 @@ if [ "$list_only" -eq 1 ]; then
     exit 0
 fi
 why=$(need_inputs)
-if [ -z "$why" ] && ! openssl rsa -in "$SB_KEY" -passin "pass:$SB_KEY_PASSWORD" \
-    -out "$KEY" >/dev/null 2>&1; then
+if [ -z "$why" ] && ! openssl rsa -in "$SB_KEY" \
+    -passin "pass:$SB_KEY_PASSWORD" -out "$KEY" >/dev/null 2>&1; then
     why="cannot decrypt $SB_KEY with openssl"
 fi
 for c in "${cases[@]}"; do
