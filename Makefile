@@ -53,7 +53,7 @@ DEB_PACKAGES := build-essential gcc-multilib nasm gnu-efi mtools dosfstools \
 	fdisk gdisk qemu-system-x86 qemu-utils ovmf busybox-static cpio \
 	xz-utils zstd e2fsprogs \
 	clang lld libclang-rt-14-dev gdb python3 \
-	sbsigntool swtpm swtpm-tools openssl
+	sbsigntool swtpm swtpm-tools tpm2-tools openssl
 need = $(if $(shell command -v $(1) 2>/dev/null),,$(error $(1) not found: \
 	install the Debian package $(2) (or run `make deps`)))
 

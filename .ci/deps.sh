@@ -27,7 +27,7 @@ if [ -z "${pkgs// /}" ]; then
     pkgs="build-essential gcc-multilib nasm gnu-efi mtools dosfstools fdisk
         gdisk qemu-system-x86 qemu-utils ovmf busybox-static cpio xz-utils
         zstd e2fsprogs clang lld libclang-rt-14-dev gdb python3 sbsigntool
-        swtpm swtpm-tools openssl"
+        swtpm swtpm-tools tpm2-tools openssl"
 fi
 read -r -d "" -a pkgs <<<"$pkgs" || true
 

@@ -56,9 +56,6 @@ static EFI_GUID tcg2_final_events_guid = { 0x1e2ed096, 0x30e2, 0x4254,
  */
 #define TPM_LOG_READ_MAX		(16u << 20)
 
-/* The bytes of an event's description in the log; it is not hashed. */
-#define TPM_EVENT_TEXT_MAX		200
-
 /*
  * TCG EFI Protocol Specification 6.4: GetCapability's answer, with the C
  * compiler's natural alignment (not packed, unlike the event below): the
@@ -222,30 +219,52 @@ void tpm_open(struct loader *ld)
 		      TPM_PCR_CMDLINE, TPM_PCR_FILES);
 }
 
+static size_t str_len(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
+}
+
 /*
  * Extend pcr with the SHA-256 (and every other active bank's hash) of
- * data, and log an EV_IPL event described by "what path". EV_IPL, as
- * GRUB and Limine use for the same PCRs: the PC Client profile's type for
- * what the boot loader loads, whose data tools print as text. Not
- * EV_EVENT_TAG: its tag IDs name fixed meanings (the kernel's stub tags
- * its own initrd and load options in PCR 9), and bzboot has none
- * registered. False after one line when the TPM refused.
+ * data, and log an EV_IPL event whose data is the text "TAG: TEXT" and a
+ * NUL. EV_IPL, as GRUB and Limine use for the same PCRs: the PC Client
+ * profile's type for what the boot loader loads, whose data tools print
+ * as text. Not EV_EVENT_TAG: its tag IDs name fixed meanings (the
+ * kernel's stub tags its own initrd and load options in PCR 9), and
+ * bzboot has none registered. The "TAG: " form with the whole text and a
+ * NUL is GRUB's in PCR 8, where the text is what was hashed: tpm2-tools'
+ * tpm2_eventlog then checks the command line's digest from the log alone.
+ * False after one line when the TPM refused.
  */
 static bool tpm_measure(uint32_t pcr, const void *data, uint64_t len,
-			const char *what, const char *path)
+			const char *tag, const char *text)
 {
-	uint8_t buf[sizeof(struct efi_tcg2_event) + TPM_EVENT_TEXT_MAX];
-	struct efi_tcg2_event *ev = (struct efi_tcg2_event *)buf;
+	size_t tag_len = str_len(tag), text_len = str_len(text);
+	size_t bytes = sizeof(struct efi_tcg2_event) + tag_len + 2 +
+		text_len + 1;
+	struct efi_tcg2_event *ev;
 	EFI_STATUS status;
-	uint32_t n = 0;
+	uint8_t *p;
 
 	if (!tcg2)
 		return true;
-	for (const char *s = what; *s && n < TPM_EVENT_TEXT_MAX; s++)
-		ev->event[n++] = (uint8_t)*s;
-	for (const char *s = path; *s && n < TPM_EVENT_TEXT_MAX; s++)
-		ev->event[n++] = (uint8_t)*s;
-	ev->size = (uint32_t)(sizeof(*ev) + n);
+	if (EFI_ERROR(BS->AllocatePool(EfiLoaderData, bytes, (void **)&ev))) {
+		console_printf("tpm: %s: no memory for %llu bytes to measure\n",
+			       text, (unsigned long long)bytes);
+		return false;
+	}
+	p = ev->event;
+	BS->CopyMem(p, (void *)tag, tag_len);
+	p += tag_len;
+	*p++ = ':';
+	*p++ = ' ';
+	BS->CopyMem(p, (void *)text, text_len);
+	p[text_len] = '\0';
+	ev->size = (uint32_t)bytes;
 	ev->header.header_size = sizeof(ev->header);
 	ev->header.header_version = 1;
 	ev->header.pcr_index = pcr;
@@ -253,18 +272,19 @@ static bool tpm_measure(uint32_t pcr, const void *data, uint64_t len,
 	status = tcg2->hash_log_extend_event(tcg2, 0,
 					     (EFI_PHYSICAL_ADDRESS)(uintptr_t)
 					     data, len, ev);
+	BS->FreePool(ev);
 	/* EFI_VOLUME_FULL: extended, but the log had no room for it. */
 	if (!EFI_ERROR(status) || status == EFI_VOLUME_FULL)
 		return true;
 	console_printf("tpm: %s: HashLogExtendEvent into PCR %u failed: %s\n",
-		       path, pcr, console_status_name(status));
+		       text, pcr, console_status_name(status));
 	return false;
 }
 
 void plat_measure_config(const void *text, size_t len)
 {
 	/* A refused measurement leaves the PCR short: nothing will unseal. */
-	tpm_measure(TPM_PCR_FILES, text, len, "bzboot config ", CONFIG_PATH);
+	tpm_measure(TPM_PCR_FILES, text, len, "bzboot_config", CONFIG_PATH);
 }
 
 bool tpm_measure_kernel(struct loader *ld)
@@ -288,7 +308,7 @@ bool tpm_measure_kernel(struct loader *ld)
 	}
 	BS->CopyMem(file, ld->kernel_head, head);
 	BS->CopyMem(file + head, (void *)ld->load.kernel_addr, body);
-	ok = tpm_measure(TPM_PCR_FILES, file, head + body, "bzboot kernel ",
+	ok = tpm_measure(TPM_PCR_FILES, file, head + body, "bzboot_kernel",
 			 ld->entry->kernel);
 	BS->FreePool(file);
 	return ok;
@@ -296,13 +316,13 @@ bool tpm_measure_kernel(struct loader *ld)
 
 bool tpm_measure_initrd(const char *path, const void *data, uint64_t len)
 {
-	return tpm_measure(TPM_PCR_FILES, data, len, "bzboot initrd ", path);
+	return tpm_measure(TPM_PCR_FILES, data, len, "bzboot_initrd", path);
 }
 
 bool tpm_measure_cmdline(const char *cmdline, uint64_t len)
 {
 	/* The bytes at cmd_line_ptr, without the NUL. */
-	return tpm_measure(TPM_PCR_CMDLINE, cmdline, len, "bzboot cmdline ",
+	return tpm_measure(TPM_PCR_CMDLINE, cmdline, len, "bzboot_cmdline",
 			   cmdline);
 }
 

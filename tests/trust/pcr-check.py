@@ -108,13 +108,13 @@ def main():
     guest, log = read_serial(serial)
 
     want = {
-        8: [(b"bzboot cmdline " + cmdline.encode(),
+        8: [(b"bzboot_cmdline: " + cmdline.encode() + b"\0",
              hashlib.sha256(cmdline.encode()).digest())],
-        9: [(b"bzboot config /bzboot.cfg", sha256_file(config)),
-            (b"bzboot kernel /boot/vmlinuz", sha256_file(kernel))],
+        9: [(b"bzboot_config: /bzboot.cfg\0", sha256_file(config)),
+            (b"bzboot_kernel: /boot/vmlinuz\0", sha256_file(kernel))],
     }
     for i, path in enumerate(initrds):
-        want[9].append((f"bzboot initrd /boot/initrd-{i + 1}.img".encode(),
+        want[9].append((f"bzboot_initrd: /boot/initrd-{i + 1}.img\0".encode(),
                         sha256_file(path)))
 
     events = parse_log(log)
@@ -129,8 +129,8 @@ def main():
             fail(f"PCR {n}: an event in the log is not EV_IPL")
         if got != want[n]:
             def show(events):
-                return [(d.decode("ascii", "replace"), h.hex() if h else None)
-                        for d, h in events]
+                return [(d.decode("ascii", "replace").rstrip("\0"),
+                         h.hex() if h else None) for d, h in events]
             fail(f"PCR {n}: the log's events are {show(got)}, not bzboot's "
                  f"{show(want[n])}")
         replay = extend([h for _, h in got])
@@ -138,7 +138,8 @@ def main():
             fail(f"PCR {n}: the log replays to {replay.hex()}, the guest "
                  f"has {guest[n].hex()}")
         print(f"PCR {n} = {guest[n].hex()}: from the files "
-              f"({', '.join(d.decode() for d, _ in want[n])}) and from "
+              f"({', '.join(d.decode().rstrip(chr(0)) for d, _ in want[n])}) "
+              f"and from "
               f"the log's {len(got)} EV_IPL events")
 
 

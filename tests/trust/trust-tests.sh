@@ -32,7 +32,10 @@
 #                        prints PCR 8 and 9 and the event log the kernel
 #                        got from bzboot; tests/trust/pcr-check.py
 #                        recomputes both PCRs from the files and from the
-#                        log's events, which must be bzboot's
+#                        log's events, which must be bzboot's; tpm2-tools'
+#                        tpm2_eventlog replays the log too, checks the
+#                        command line's digest against its event text,
+#                        and must warn about nothing
 # BIOS: what SeaBIOS's INT 1Ah TCG interface does with a TPM 2.0 (swtpm
 # on tpm-tis), asked by tests/trust/bios-tcg-probe.asm, a boot sector:
 #   bios-tcg-no-sha256   StatusCheck (BB00) answers; CompactHashLogExtend-
@@ -134,7 +137,7 @@ need_inputs() {
             { echo "$f is missing: install the Debian package ovmf"; return; }
     done
     for tool in sbsign:sbsigntool swtpm_setup:swtpm-tools swtpm:swtpm \
-        nasm:nasm openssl:openssl; do
+        nasm:nasm openssl:openssl tpm2_eventlog:tpm2-tools; do
         pkg=${tool#*:}
         tool=${tool%%:*}
         command -v "$tool" >/dev/null || {
@@ -308,6 +311,32 @@ case_tpm_measured() {
         return 1
     fi
     while IFS= read -r line; do echo "$name: $line"; done <<<"$out"
+    # An independent reader: tpm2-tools' tpm2_eventlog replays the log,
+    # checks each PCR 8 event's digest against its text, and must warn
+    # about nothing and reach the guest's values.
+    local base=$dir/$name yaml=$dir/$name.eventlog.yaml
+    local err=$dir/$name.eventlog.err
+    sed -n '/^BZTEST-TPMLOG-BEGIN/,/^BZTEST-TPMLOG-END/p' "$log" |
+        tr -d '\r' | grep -v '^BZTEST' | base64 -d >"$base.tcglog" &&
+        tpm2_eventlog "$base.tcglog" >"$yaml" 2>"$err" || {
+        echo "FAIL: $name: tpm2_eventlog: $(tail -n 1 "$err")"
+        return 1
+    }
+    if [ -s "$err" ]; then
+        echo "FAIL: $name: tpm2_eventlog: $(head -n 1 "$err")"
+        return 1
+    fi
+    for n in 8 9; do
+        want=$(tr -d '\r' <"$log" | sed -n "s/^BZTEST tpm-pcr$n=//p" |
+            tr 'A-F' 'a-f')
+        if ! grep -qE "^ +$n +: 0x$want\$" "$yaml"; then
+            echo "FAIL: $name: tpm2_eventlog replays PCR $n to" \
+                "$(grep -E "^ +$n +: " "$yaml" | head -n 1)," \
+                "the guest has $want"
+            return 1
+        fi
+    done
+    echo "$name: tpm2_eventlog: no warning, PCR 8 and 9 as in the guest"
     echo "PASS: $name"
 }
 
