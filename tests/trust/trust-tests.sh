@@ -47,6 +47,9 @@
 #                        stage2 measures nothing (README, "Trust"); when a
 #                        SeaBIOS does better, this case fails and says so.
 #
+# The kernel is fetched into the cache as the qemu suite does, when it
+# is not there yet.
+#
 # Environment: BUILD, QEMU, MKDISK, TRUST_TIMEOUT (90 s per boot).
 
 # The case_* functions are called by name (SC2317); `a && b || fail`
@@ -347,6 +350,11 @@ cases=(uefi-sb-signed uefi-sb-unsigned uefi-sb-tampered uefi-sb-unenrolled
 if [ "$list_only" -eq 1 ]; then
     for c in "${cases[@]}"; do selected "$c" && echo "$c"; done
     exit 0
+fi
+# The kernel as the qemu suite gets it: fetched once into the cache.
+if [ "$list_only" -eq 0 ] && [ ! -e "$KERNEL" ]; then
+    bash tests/qemu/fetch-kernel.sh amd64 >/dev/null 2>"$dir/fetch.err" ||
+        echo "trust-tests: $(tail -n 1 "$dir/fetch.err")" >&2
 fi
 why=$(need_inputs)
 if [ -z "$why" ] && ! openssl rsa -in "$SB_KEY" \
