@@ -743,6 +743,31 @@ else
     else
         pass "$name"
     fi
+    # --rootfs rewrites the config with the root partition's PARTUUID
+    # after the first enrollment: the loader must be enrolled with the
+    # final config and signed after that.
+    name="--sb-key with --rootfs: the final config enrolled, then signed"
+    mkdir -p "$work/sb-root/etc" && echo sb >"$work/sb-root/etc/sb"
+    run_mkdisk -o "$work/signed-root.img" --kernel "$kernel" --cmdline "$cmdline" \
+        --rootfs "$work/sb-root" --sb-key "$sb_key" --sb-cert "$sb_cert"
+    if [ "$rc" -ne 0 ]; then
+        fail "$name" "exit status $rc: $(err_line)"
+    elif ! image_loaders "$work/signed-root.img" "$work/signed-root" ||
+        ! mtype -i "$work/signed-root.img$PART_OFFSET" ::/bzboot.cfg \
+            >"$work/signed-root.cfg" 2>/dev/null; then
+        fail "$name" "cannot read the config or the loaders back"
+    elif ! grep -q 'root=PARTUUID=' "$work/signed-root.cfg"; then
+        fail "$name" "no root=PARTUUID= in the config"
+    elif ! sbverify --cert "$sb_cert" "$work/signed-root.efi" \
+        >"$work/sbverify.txt" 2>&1; then
+        fail "$name" "sbverify: $(tail -n 1 "$work/sbverify.txt")"
+    elif [ "$(slot_hex "$work/signed-root.efi")" != \
+        "$(sha256_of "$work/signed-root.cfg")" ]; then
+        fail "$name" "BOOTX64.EFI holds $(slot_hex "$work/signed-root.efi")," \
+            "the config is $(sha256_of "$work/signed-root.cfg")"
+    else
+        pass "$name"
+    fi
     out_sb=$work/refused-sb.img
     expect_refusal "--sb-key: a key sbsign cannot load" \
         "PkKek-1-snakeoil.pem: sbsign failed: Can't load key from file" \
