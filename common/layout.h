@@ -102,7 +102,11 @@
 
 /* Bounce buffer for BIOS calls that take a real-mode pointer. */
 #define BOUNCE_ADDR 0x40000
-/* 64 KiB: SeaBIOS refuses more than 128 sectors per INT 13h read. */
+/*
+ * 64 KiB: SeaBIOS refuses any disk request over 64 KiB (status 0x09,
+ * process_op() in its block.c), so a larger buffer would not make the
+ * INT 13h reads fewer.
+ */
 #define BOUNCE_SIZE 0x10000
 /*
  * Sectors per INT 13h AH=42h call: 128 fills the bounce buffer; a BIOS that

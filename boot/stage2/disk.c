@@ -4,12 +4,14 @@
  * ATA bus-master DMA (ata.c) once the drive is proven to be an IDE disk.
  *
  * The BIOS can only read into memory below 1 MiB, and SeaBIOS refuses more
- * than 128 sectors per call and ignores the EDD 3.0 64-bit flat buffer, so
- * every INT 13h read lands in the 64 KiB bounce buffer (layout.h) and is
- * copied from there to its destination in protected mode. Reads go in
- * chunks of DISK_MAX_SECTORS_PER_READ: under emulation, the number of
- * requests is what costs, not the bytes. A failed chunk is retried after a
- * drive reset.
+ * than 64 KiB per call (process_op() in its block.c answers status 0x09,
+ * no sector read, whatever the bus) and ignores the EDD 3.0 64-bit flat
+ * buffer, so every INT 13h read lands in the 64 KiB bounce buffer
+ * (layout.h) and is copied from there to its destination in protected
+ * mode. Reads go in chunks of DISK_MAX_SECTORS_PER_READ: under emulation,
+ * the number of requests is what costs, not the bytes. A read counts only
+ * when CF is clear and the packet's count says every sector asked for was
+ * read; a failed chunk is retried after a drive reset.
  *
  * SeaBIOS reads IDE disks by PIO, about 6.7 MiB/s under QEMU, so after the
  * config is read disk_enable_dma() looks for a faster way: the drive's
@@ -119,7 +121,13 @@ static uint8_t disk_bios_io(uint8_t ah, uint64_t lba, uint16_t count)
 	r.si = rm_off(REALMODE_SCRATCH_ADDR);
 	read_calls++;
 	bios_int(0x13, &r, &r);
-	if (!(r.eflags & EFLAGS_CF))
+	/*
+	 * EDD: the BIOS writes the sectors it moved into the packet. Fewer
+	 * than asked with CF clear would leave stale bytes in the bounce
+	 * buffer (or sectors unwritten): a failure too (0xff when AH says
+	 * nothing).
+	 */
+	if (!(r.eflags & EFLAGS_CF) && dp->sectors == count)
 		return 0;
 	return r.ah ? r.ah : 0xff;
 }
@@ -271,12 +279,19 @@ int disk_read_sectors(uint64_t lba, uint32_t count, void *dst)
 		uint8_t err;
 
 		/*
-		 * The first full-sized read finds out whether the BIOS takes
-		 * 128 sectors; if it does not, stay at 127 from then on.
+		 * A full-sized read that fails (Phoenix's EDD limit is 127
+		 * sectors) is not retried: stay at 127 from then on, and read
+		 * the same sectors again in 127-sector chunks.
 		 */
 		if (n > DISK_FALLBACK_SECTORS_PER_READ &&
 		    max_sectors > DISK_FALLBACK_SECTORS_PER_READ &&
-		    disk_bios_io(0x42, lba, n) != 0) {
+		    (err = disk_bios_io(0x42, lba, n)) != 0) {
+			trace("trace: disk 0x%02x read of %u sectors at LBA %llu "
+			      "failed (status 0x%02x, %u read): %u per read "
+			      "from now on\n", boot_drive, n,
+			      (unsigned long long)lba, err,
+			      ((struct disk_packet *)REALMODE_SCRATCH_ADDR)->sectors,
+			      DISK_FALLBACK_SECTORS_PER_READ);
 			max_sectors = DISK_FALLBACK_SECTORS_PER_READ;
 			continue;
 		}
