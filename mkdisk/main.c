@@ -161,21 +161,18 @@ struct options {
 
 /*
  * The temporary output files, for mkdisk_die() and the signal handler:
- * the raw image, the qcow2 one converted from it, and the others below.
- * *_exists is set only while the file is there and ours to remove.
+ * the raw image, the qcow2 one converted from it, the ext4 that mke2fs
+ * makes for --rootfs before it goes into the image, and BOOTX64.EFI
+ * before and after sbsign for --sb-key. exists is set only while the
+ * file is there and ours to remove.
  */
-static char temp_path[PATH_MAX];
-static volatile sig_atomic_t temp_exists;
-static char qcow2_path[PATH_MAX];
-static volatile sig_atomic_t qcow2_exists;
-/* --rootfs: the ext4 that mke2fs makes, before it goes into the image. */
-static char rootfs_path[PATH_MAX];
-static volatile sig_atomic_t rootfs_exists;
-/* --sb-key: BOOTX64.EFI before and after sbsign. */
-static char unsigned_path[PATH_MAX];
-static volatile sig_atomic_t unsigned_exists;
-static char signed_path[PATH_MAX];
-static volatile sig_atomic_t signed_exists;
+enum temp_id { TEMP_RAW, TEMP_QCOW2, TEMP_ROOTFS, TEMP_UNSIGNED, TEMP_SIGNED,
+	       TEMP_COUNT };
+static struct {
+	char path[PATH_MAX];
+	volatile sig_atomic_t exists;
+} temps[TEMP_COUNT];
+#define TEMP_ALL	((1u << TEMP_COUNT) - 1)
 static volatile sig_atomic_t child_pid;
 
 /* The signals that end mkdisk and must not leave the temporary file. */
@@ -183,7 +180,7 @@ static const int handled_signals[] = { SIGINT, SIGTERM, SIGHUP };
 #define HANDLED_SIGNAL_COUNT \
 	(sizeof(handled_signals) / sizeof(handled_signals[0]))
 
-/* Hold the signals back while temp_path and temp_exists change. */
+/* Hold the signals back while temps[] changes. */
 static void signals_block(sigset_t *old)
 {
 	sigset_t block;
@@ -200,74 +197,24 @@ static void signals_restore(const sigset_t *old)
 	sigprocmask(SIG_SETMASK, old, NULL);
 }
 
-/* Remove the ext4 file once the image holds it. */
-static void remove_temp_rootfs(void)
+/* Only async-signal-safe calls: the signal handler uses it too. */
+static void unlink_temps(unsigned which)
 {
-	sigset_t old;
-
-	signals_block(&old);
-	if (rootfs_exists) {
-		unlink(rootfs_path);
-		rootfs_exists = 0;
+	for (unsigned t = 0; t < TEMP_COUNT; t++) {
+		if (!(which & 1u << t) || !temps[t].exists)
+			continue;
+		unlink(temps[t].path);
+		temps[t].exists = 0;
 	}
-	signals_restore(&old);
 }
 
-/* The unsigned and signed BOOTX64.EFI, once their bytes are read. */
-static void remove_sign_temps(void)
+/* Remove the temporary files in which (1 << TEMP_...), those that exist. */
+static void remove_temps(unsigned which)
 {
 	sigset_t old;
 
 	signals_block(&old);
-	if (unsigned_exists) {
-		unlink(unsigned_path);
-		unsigned_exists = 0;
-	}
-	if (signed_exists) {
-		unlink(signed_path);
-		signed_exists = 0;
-	}
-	signals_restore(&old);
-}
-
-/* Remove the raw image once the qcow2 one holds it. */
-static void remove_temp_raw(void)
-{
-	sigset_t old;
-
-	signals_block(&old);
-	if (temp_exists) {
-		unlink(temp_path);
-		temp_exists = 0;
-	}
-	signals_restore(&old);
-}
-
-static void remove_temp(void)
-{
-	sigset_t old;
-
-	signals_block(&old);
-	if (temp_exists) {
-		unlink(temp_path);
-		temp_exists = 0;
-	}
-	if (qcow2_exists) {
-		unlink(qcow2_path);
-		qcow2_exists = 0;
-	}
-	if (rootfs_exists) {
-		unlink(rootfs_path);
-		rootfs_exists = 0;
-	}
-	if (unsigned_exists) {
-		unlink(unsigned_path);
-		unsigned_exists = 0;
-	}
-	if (signed_exists) {
-		unlink(signed_path);
-		signed_exists = 0;
-	}
+	unlink_temps(which);
 	signals_restore(&old);
 }
 
@@ -281,7 +228,7 @@ void mkdisk_die(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	remove_temp();
+	remove_temps(TEMP_ALL);
 	exit(1);
 }
 
@@ -295,21 +242,7 @@ static void on_signal(int sig)
 {
 	if (child_pid > 0)
 		kill(child_pid, SIGTERM);
-	if (temp_exists)
-		unlink(temp_path);
-	temp_exists = 0;
-	if (qcow2_exists)
-		unlink(qcow2_path);
-	qcow2_exists = 0;
-	if (rootfs_exists)
-		unlink(rootfs_path);
-	rootfs_exists = 0;
-	if (unsigned_exists)
-		unlink(unsigned_path);
-	unsigned_exists = 0;
-	if (signed_exists)
-		unlink(signed_path);
-	signed_exists = 0;
+	unlink_temps(TEMP_ALL);
 	/* Die of the same signal, so the caller sees how mkdisk ended. */
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -1398,9 +1331,9 @@ static void choose_ids(const struct options *opt, uint64_t size_mib,
  * Make OUT<suffix>XXXXXX beside OUT, its name in path; *exists is set with
  * it, so a signal from here on removes it.
  */
-static int make_temp(const char *out, const char *suffix, char *path,
-		     volatile sig_atomic_t *exists)
+static int make_temp(const char *out, const char *suffix, enum temp_id t)
 {
+	char *path = temps[t].path;
 	sigset_t old;
 	mode_t mask;
 	int fd, n;
@@ -1412,7 +1345,7 @@ static int make_temp(const char *out, const char *suffix, char *path,
 	signals_block(&old);
 	fd = mkostemp(path, O_CLOEXEC);
 	if (fd >= 0)
-		*exists = 1;
+		temps[t].exists = 1;
 	signals_restore(&old);
 	if (fd < 0)
 		mkdisk_die("%s: cannot create a temporary file beside it: %s",
@@ -1447,6 +1380,8 @@ static void sign_efi(const struct options *opt)
 {
 	size_t size;
 	const uint8_t *efi = image_efi(&size);
+	const char *unsigned_path = temps[TEMP_UNSIGNED].path;
+	const char *signed_path = temps[TEMP_SIGNED].path;
 	uint8_t *signed_data;
 	struct stat st;
 	int fd;
@@ -1457,7 +1392,7 @@ static void sign_efi(const struct options *opt)
 	if (!readable(opt->sb_cert))
 		mkdisk_die("%s: cannot read the Secure Boot certificate: %s",
 			   opt->sb_cert, strerror(errno));
-	fd = make_temp(opt->out, ".efi.", unsigned_path, &unsigned_exists);
+	fd = make_temp(opt->out, ".efi.", TEMP_UNSIGNED);
 	for (size_t done = 0; done < size;) {
 		ssize_t n = write(fd, efi + done, size - done);
 
@@ -1470,11 +1405,10 @@ static void sign_efi(const struct options *opt)
 	}
 	if (close(fd) < 0)
 		mkdisk_die("%s: close: %s", unsigned_path, strerror(errno));
-	fd = make_temp(opt->out, ".signed.", signed_path, &signed_exists);
+	fd = make_temp(opt->out, ".signed.", TEMP_SIGNED);
 	close(fd);
 
-	mtools_sign_efi(opt->sb_key, opt->sb_cert, unsigned_path,
-			signed_path);
+	mtools_sign_efi(opt->sb_key, opt->sb_cert, unsigned_path, signed_path);
 
 	fd = open(signed_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0)
@@ -1491,7 +1425,7 @@ static void sign_efi(const struct options *opt)
 		mkdisk_die("%s: short read", signed_path);
 	close(fd);
 	image_set_efi(signed_data, (size_t)st.st_size);
-	remove_sign_temps();
+	remove_temps(1u << TEMP_UNSIGNED | 1u << TEMP_SIGNED);
 }
 
 /* Make OUT.tmp.XXXXXX beside OUT, for the raw image. */
@@ -1502,24 +1436,24 @@ static int create_temp(const char *out, const struct input *inputs,
 	int fd;
 	unsigned i;
 
-	fd = make_temp(out, ".tmp.", temp_path, &temp_exists);
+	fd = make_temp(out, ".tmp.", TEMP_RAW);
 
 	/* O_EXCL made it new, so it cannot be an input; make sure anyway. */
 	if (fstat(fd, &st) < 0)
-		mkdisk_die("%s: %s", temp_path, strerror(errno));
+		mkdisk_die("%s: %s", temps[TEMP_RAW].path, strerror(errno));
 	for (i = 0; i < count; i++)
 		if (inputs[i].host_path && st.st_dev == inputs[i].dev &&
 		    st.st_ino == inputs[i].ino)
 			mkdisk_die("%s: is the %s %s; mkdisk never overwrites "
-				   "an input", temp_path, inputs[i].role,
-				   inputs[i].host_path);
+				   "an input", temps[TEMP_RAW].path,
+				   inputs[i].role, inputs[i].host_path);
 	return fd;
 }
 
 /* Put the image in place of OUT; from then on it is no longer ours. */
-static void rename_temp(const char *out, const char *path,
-			volatile sig_atomic_t *exists)
+static void rename_temp(const char *out, enum temp_id t)
 {
+	const char *path = temps[t].path;
 	sigset_t old;
 	int err = 0;
 
@@ -1527,7 +1461,7 @@ static void rename_temp(const char *out, const char *path,
 	if (rename(path, out) < 0)
 		err = errno;
 	else
-		*exists = 0;
+		temps[t].exists = 0;
 	signals_restore(&old);
 	if (err)
 		mkdisk_die("%s: cannot rename %s to it: %s", out, path,
@@ -1540,15 +1474,16 @@ static void rename_temp(const char *out, const char *path,
  */
 static void convert_qcow2(const char *out)
 {
-	int fd = make_temp(out, ".qcow2.", qcow2_path, &qcow2_exists);
+	const char *qcow2 = temps[TEMP_QCOW2].path;
+	int fd = make_temp(out, ".qcow2.", TEMP_QCOW2);
 
 	close(fd);
-	mtools_convert_qcow2(temp_path, qcow2_path);
-	fd = open(qcow2_path, O_RDONLY | O_CLOEXEC);
+	mtools_convert_qcow2(temps[TEMP_RAW].path, qcow2);
+	fd = open(qcow2, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fsync(fd) < 0)
-		mkdisk_die("%s: fsync: %s", qcow2_path, strerror(errno));
+		mkdisk_die("%s: fsync: %s", qcow2, strerror(errno));
 	close(fd);
-	remove_temp_raw();
+	remove_temps(1u << TEMP_RAW);
 }
 
 /* Make the rename itself durable. */
@@ -1755,28 +1690,28 @@ static void write_rootfs(int fd, const struct options *opt,
 	uint64_t sectors = root_mib * (MKDISK_MIB / MKDISK_SECTOR_SIZE);
 	char uuid[GPT_GUID_TEXT];
 	uint8_t sb[EXT4_SUPERBLOCK_BYTES];
+	const char *raw = temps[TEMP_RAW].path, *ext4 = temps[TEMP_ROOTFS].path;
 	uint16_t magic;
 	int rfd;
 
-	rfd = make_temp(opt->out, ".rootfs.", rootfs_path, &rootfs_exists);
+	rfd = make_temp(opt->out, ".rootfs.", TEMP_ROOTFS);
 	if (ftruncate(rfd, (off_t)(sectors * MKDISK_SECTOR_SIZE)) < 0)
-		mkdisk_die("%s: %s", rootfs_path, strerror(errno));
+		mkdisk_die("%s: %s", ext4, strerror(errno));
 	close(rfd);
 	gpt_guid_format(&ids->root_fs_uuid, uuid);
-	mtools_mke2fs(rootfs_path, opt->rootfs, uuid, epoch);
-	rootfs_copy(fd, temp_path, rootfs_path, first, sectors);
-	remove_temp_rootfs();
+	mtools_mke2fs(ext4, opt->rootfs, uuid, epoch);
+	rootfs_copy(fd, raw, ext4, first, sectors);
+	remove_temps(1u << TEMP_ROOTFS);
 
 	if (pread(fd, sb, sizeof(sb), (off_t)(first * MKDISK_SECTOR_SIZE +
 					       EXT4_SUPERBLOCK_OFFSET)) !=
 	    (ssize_t)sizeof(sb))
-		mkdisk_die("%s: reading the root partition back failed",
-			   temp_path);
+		mkdisk_die("%s: reading the root partition back failed", raw);
 	magic = (uint16_t)(sb[EXT4_MAGIC_OFFSET] |
 			   sb[EXT4_MAGIC_OFFSET + 1] << 8);
 	if (magic != EXT4_MAGIC)
 		mkdisk_die("%s: no ext4 superblock (0x%04x) in the root "
-			   "partition at LBA %llu", temp_path, EXT4_MAGIC,
+			   "partition at LBA %llu", raw, EXT4_MAGIC,
 			   (unsigned long long)first);
 }
 
@@ -1794,6 +1729,8 @@ static void open_std_fds(void)
 
 int main(int argc, char **argv)
 {
+	/* The raw image being made, OUT.tmp.XXXXXX once create_temp() ran. */
+	const char *raw = temps[TEMP_RAW].path;
 	struct options opt;
 	struct bzimage_info kernel_info;
 	struct fat32_plan plan, actual;
@@ -1974,28 +1911,28 @@ int main(int argc, char **argv)
 	install_signal_handlers();
 	fd = create_temp(opt.out, inputs, count);
 	if (ftruncate(fd, (off_t)(disk_sectors * MKDISK_SECTOR_SIZE)) < 0)
-		mkdisk_die("%s: %s", temp_path, strerror(errno));
+		mkdisk_die("%s: %s", raw, strerror(errno));
 
 	/* 6. The partition table with stage1 in LBA 0, and stage2. */
-	image_write_boot(fd, temp_path, disk_sectors, opt.table, &ids);
+	image_write_boot(fd, raw, disk_sectors, opt.table, &ids);
 
 	/*
 	 * 7. The FAT32 partition, its directories and files, through mtools,
 	 * always in this order.
 	 */
-	mtools_format(temp_path, &plan, ids.volume_id);
-	mtools_mkdir(temp_path, "/boot");
-	mtools_mkdir(temp_path, "/EFI");
-	mtools_mkdir(temp_path, "/EFI/BOOT");
-	mtools_mkdir(temp_path, BLS_LOADER_DIR);
+	mtools_format(raw, &plan, ids.volume_id);
+	mtools_mkdir(raw, "/boot");
+	mtools_mkdir(raw, "/EFI");
+	mtools_mkdir(raw, "/EFI/BOOT");
+	mtools_mkdir(raw, BLS_LOADER_DIR);
 	if (opt.bls)
-		mtools_mkdir(temp_path, BLS_ENTRIES_DIR);
+		mtools_mkdir(raw, BLS_ENTRIES_DIR);
 	for (i = 0; i < count; i++) {
 		if (inputs[i].host_path)
-			mtools_copy_file(temp_path, inputs[i].host_path,
+			mtools_copy_file(raw, inputs[i].host_path,
 					 inputs[i].fat_path);
 		else
-			mtools_copy_data(temp_path, inputs[i].data,
+			mtools_copy_data(raw, inputs[i].data,
 					 (size_t)inputs[i].size_bytes,
 					 inputs[i].fat_path);
 	}
@@ -2013,23 +1950,23 @@ int main(int argc, char **argv)
 		fat_paths[i] = inputs[i].fat_path;
 		sizes[i] = inputs[i].size_bytes;
 	}
-	image_check_table(fd, temp_path, disk_sectors, opt.table, &ids);
-	image_check_fat(fd, temp_path,
+	image_check_table(fd, raw, disk_sectors, opt.table, &ids);
+	image_check_fat(fd, raw,
 			image_partition_sectors(disk_sectors -
 			root_mib * (MKDISK_MIB / MKDISK_SECTOR_SIZE)),
 			fat_paths, sizes, count, &actual);
 
 	/* 9. On disk, then in place of OUT (raw). */
 	if (fsync(fd) < 0)
-		mkdisk_die("%s: fsync: %s", temp_path, strerror(errno));
+		mkdisk_die("%s: fsync: %s", raw, strerror(errno));
 	if (close(fd) < 0)
-		mkdisk_die("%s: close: %s", temp_path, strerror(errno));
+		mkdisk_die("%s: close: %s", raw, strerror(errno));
 	if (opt.qcow2) {
 		/* 10. qcow2: converted by qemu-img, in place of OUT. */
 		convert_qcow2(opt.out);
-		rename_temp(opt.out, qcow2_path, &qcow2_exists);
+		rename_temp(opt.out, TEMP_QCOW2);
 	} else {
-		rename_temp(opt.out, temp_path, &temp_exists);
+		rename_temp(opt.out, TEMP_RAW);
 	}
 	sync_directory_of(opt.out);
 
