@@ -558,55 +558,18 @@ static uint64_t input_size(const char *path, const char *role)
 {
 	struct stat st;
 
-	if (stat(path, &st) < 0)
-		mkdisk_die("%s: cannot open the %s: %s", path, role,
-			   strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		mkdisk_die("%s: the %s is not a regular file", path, role);
-	if (access(path, R_OK) < 0)
-		mkdisk_die("%s: cannot read the %s: %s", path, role,
-			   strerror(errno));
-	if ((uint64_t)st.st_size > 0xffffffffULL)
-		mkdisk_die("%s: more than a FAT file can hold (4 GiB - 1)",
-			   path);
+	close(mkdisk_open_input(path, role, &st));
 	return (uint64_t)st.st_size;
 }
 
+/* The kernel and the command line, as mkdisk checks them for an image. */
 static void check_kernel(const char *path, const char *cmdline)
 {
-	uint8_t buf[BZIMAGE_PROBE_BYTES];
 	struct bzimage_info info;
-	enum bzimage_error err;
-	uint64_t size = input_size(path, "kernel");
-	size_t len = strlen(cmdline), i;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
 
-	if (fd < 0)
-		mkdisk_die("%s: cannot open the kernel: %s", path,
-			   strerror(errno));
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n < 0)
-		mkdisk_die("%s: read failed: %s", path, strerror(errno));
-	memset(&info, 0, sizeof(info));
-	err = bzimage_check(buf, (size_t)n, size, &info);
-	if (err != BZIMAGE_OK) {
-		char msg[512];
-
-		bzimage_format_error(msg, sizeof(msg), path, err, &info);
-		mkdisk_die("%s", msg);
-	}
-	for (i = 0; i < len; i++)
-		if (((unsigned char)cmdline[i] < 0x20 && cmdline[i] != '\t') ||
-		    cmdline[i] == 0x7f)
-			mkdisk_die("--cmdline: control character 0x%02x at "
-				   "byte %zu; the config holds it on one line",
-				   (unsigned char)cmdline[i], i);
-	if (!bzimage_cmdline_fits(&info, len))
-		mkdisk_die("%s: the command line is %zu bytes, the kernel "
-			   "takes at most %u (cmdline_size)", path, len,
-			   info.cmdline_size);
+	mkdisk_check_kernel(path, &info, &st);
+	mkdisk_check_cmdline(cmdline, path, &info);
 }
 
 static struct install_file *add_file(struct install_plan *plan,

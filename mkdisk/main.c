@@ -101,9 +101,6 @@
 /* The root partition's number on MBR (the ESP is partition 1). */
 #define MKDISK_ROOT_MBR_PARTITION	2
 
-/* FAT32 stores a file's size in 32 bits. */
-#define FAT32_MAX_FILE_BYTES	0xffffffffULL
-
 /*
  * Default size: the files, half as much again so that a newer kernel or
  * initrd can be copied in with mcopy later, and 16 MiB; at least 64 MiB.
@@ -687,71 +684,13 @@ static void parse_args(int argc, char **argv, struct options *opt)
 			    MKDISK_MIN_SIZE_MIB);
 }
 
-/* Open an input for reading; it must be a regular file. */
-static int open_input(const char *path, const char *role, struct stat *st)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-
-	if (fd < 0)
-		mkdisk_die("%s: cannot open the %s: %s", path, role,
-			   strerror(errno));
-	if (fstat(fd, st) < 0)
-		mkdisk_die("%s: %s", path, strerror(errno));
-	if (S_ISDIR(st->st_mode))
-		mkdisk_die("%s: is a directory, not a file", path);
-	if (!S_ISREG(st->st_mode))
-		mkdisk_die("%s: not a regular file", path);
-	if ((uint64_t)st->st_size > FAT32_MAX_FILE_BYTES)
-		mkdisk_die("%s: %llu bytes, more than a FAT32 file can hold "
-			   "(4 GiB - 1)", path,
-			   (unsigned long long)st->st_size);
-	return fd;
-}
-
-static ssize_t read_full(int fd, void *buf, size_t len)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pread(fd, (uint8_t *)buf + done, len - done,
-				  (off_t)done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		done += (size_t)n;
-	}
-	return (ssize_t)done;
-}
-
 /* The kernel: a bzImage the loaders will take, by their own rules. */
 static void check_kernel(const char *path, struct bzimage_info *info,
 			 struct input *in)
 {
-	uint8_t buf[BZIMAGE_PROBE_BYTES];
-	enum bzimage_error err;
 	struct stat st;
-	ssize_t n;
-	int fd;
 
-	fd = open_input(path, "kernel", &st);
-	n = read_full(fd, buf, sizeof(buf));
-	if (n < 0)
-		mkdisk_die("%s: read failed: %s", path, strerror(errno));
-	close(fd);
-
-	memset(info, 0, sizeof(*info));
-	err = bzimage_check(buf, (size_t)n, (uint64_t)st.st_size, info);
-	if (err != BZIMAGE_OK) {
-		char msg[512];
-
-		bzimage_format_error(msg, sizeof(msg), path, err, info);
-		mkdisk_die("%s", msg);
-	}
-
+	mkdisk_check_kernel(path, info, &st);
 	in->host_path = path;
 	in->role = "kernel";
 	snprintf(in->fat_path, sizeof(in->fat_path), "%s", MKDISK_KERNEL_PATH);
@@ -767,10 +706,10 @@ static void check_initrd(const char *path, unsigned number, struct input *in)
 	uint8_t byte;
 	int fd;
 
-	fd = open_input(path, "initrd", &st);
+	fd = mkdisk_open_input(path, "initrd", &st);
 	if (st.st_size == 0)
 		mkdisk_die("%s: the initrd is empty", path);
-	if (read_full(fd, &byte, 1) != 1)
+	if (mkdisk_read_full(fd, &byte, 1) != 1)
 		mkdisk_die("%s: cannot read the initrd: %s", path,
 			   strerror(errno));
 	close(fd);
@@ -782,38 +721,6 @@ static void check_initrd(const char *path, unsigned number, struct input *in)
 	in->size_bytes = (uint64_t)st.st_size;
 	in->dev = st.st_dev;
 	in->ino = st.st_ino;
-}
-
-/*
- * The command line goes on one line of the config, verbatim, and into the
- * kernel's buffer of cmdline_size bytes (boot.rst: without the NUL).
- */
-static void check_cmdline(const char *cmdline, const char *kernel,
-			  const struct bzimage_info *info)
-{
-	size_t len = strlen(cmdline), i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)cmdline[i];
-
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			mkdisk_die("--cmdline: control character 0x%02x at "
-				   "byte %zu; the config holds it on one line",
-				   c, i);
-	}
-	/* The config file keeps a value without its outer blanks. */
-	if (len && (cmdline[0] == ' ' || cmdline[0] == '\t' ||
-		    cmdline[len - 1] == ' ' || cmdline[len - 1] == '\t'))
-		mkdisk_die("--cmdline: starts or ends with a blank, which "
-			   "/bzboot.cfg cannot keep; the kernel ignores them: "
-			   "leave them out");
-	if (!bzimage_cmdline_fits(info, len))
-		mkdisk_die("%s: the command line is %zu bytes, the kernel "
-			   "takes at most %u (cmdline_size)", kernel, len,
-			   info->cmdline_size);
-	if (len >= CONFIG_CMDLINE_MAX)
-		mkdisk_die("--cmdline: %zu bytes, the loaders' config takes at "
-			   "most %u", len, CONFIG_CMDLINE_MAX - 1);
 }
 
 /* OUT must not be a directory, an odd file, or one of the inputs. */
@@ -977,14 +884,14 @@ static char *read_config(const struct options *opt, const char *path,
 	ssize_t n;
 	int fd;
 
-	fd = open_input(path, "config", &st);
+	fd = mkdisk_open_input(path, "config", &st);
 	if (st.st_size > CONFIG_MAX_BYTES)
 		mkdisk_die("%s: %llu bytes, the loaders read at most %u", path,
 			   (unsigned long long)st.st_size, CONFIG_MAX_BYTES);
 	text = malloc((size_t)st.st_size + 1);
 	if (!text)
 		mkdisk_die("out of memory");
-	n = read_full(fd, text, (size_t)st.st_size);
+	n = mkdisk_read_full(fd, text, (size_t)st.st_size);
 	if (n != st.st_size)
 		mkdisk_die("%s: read failed: %s", path,
 			   n < 0 ? strerror(errno) : "short read");
@@ -1421,7 +1328,7 @@ static void sign_efi(const struct options *opt)
 	signed_data = malloc((size_t)st.st_size);
 	if (!signed_data)
 		mkdisk_die("out of memory");
-	if (read_full(fd, signed_data, (size_t)st.st_size) != st.st_size)
+	if (mkdisk_read_full(fd, signed_data, (size_t)st.st_size) != st.st_size)
 		mkdisk_die("%s: short read", signed_path);
 	close(fd);
 	image_set_efi(signed_data, (size_t)st.st_size);
@@ -1786,7 +1693,7 @@ int main(int argc, char **argv)
 			snprintf(inputs[k].fat_path, sizeof(inputs[k].fat_path),
 				 MKDISK_KERNEL_PATH "-%u", i + 1);
 		if (e->cmdline)
-			check_cmdline(e->cmdline, e->kernel, &kernel_info);
+			mkdisk_check_cmdline(e->cmdline, e->kernel, &kernel_info);
 		k++;
 		for (j = 0; j < e->initrd_count; j++)
 			check_initrd(e->initrds[j], ++n, &inputs[k++]);
@@ -1822,7 +1729,7 @@ int main(int argc, char **argv)
 			root_cmdline = cmdline_with_root(opt.entry[0].cmdline,
 							 partuuid);
 			opt.entry[0].cmdline = root_cmdline;
-			check_cmdline(opt.entry[0].cmdline, opt.entry[0].kernel, &kernel_info);
+			mkdisk_check_cmdline(opt.entry[0].cmdline, opt.entry[0].kernel, &kernel_info);
 		}
 	}
 

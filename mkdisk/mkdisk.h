@@ -4,8 +4,10 @@
  * places of the files in the FAT partition, the FAT32 plan, and the
  * one way out on an error.
  *
- *   main.c    options, checks of every input, the temporary output file,
- *             the order of the steps, the summary
+ *   main.c    options, the temporary output file, the order of the
+ *             steps, the summary
+ *   input.c   the checks of every input: a regular file FAT32 can hold,
+ *             a kernel the loaders take, a command line the config keeps
  *   image.c   the MBR (stage1, stage1_info, partition table), stage2 in the
  *             gap before the partition, or the protective MBR, the GPT and
  *             stage2 in the BIOS boot partition; the FAT32 plan, the
@@ -30,6 +32,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "bzimage.h"
 #include "gpt.h"
 #include "sha256.h"
 
@@ -47,6 +53,21 @@ extern const uint8_t embed_efi_start[], embed_efi_end[];
 #define MKDISK_INITRD_FORMAT	"/boot/initrd-%u.img"
 #define MKDISK_EFI_PATH		"/EFI/BOOT/BOOTX64.EFI"
 #define MKDISK_VOLUME_LABEL	"BZBOOT"
+
+/* FAT32 stores a file's size in 32 bits. */
+#define FAT32_MAX_FILE_BYTES	0xffffffffULL
+
+/* input.c: each check ends mkdisk with its one line when it fails. */
+/* Open path for reading: a regular file FAT32 can hold; ROLE names it. */
+int mkdisk_open_input(const char *path, const char *role, struct stat *st);
+/* len bytes from the start of fd (fewer at its end), or -1. */
+ssize_t mkdisk_read_full(int fd, void *buf, size_t len);
+/* A kernel the loaders will take, by their rules; its facts in info. */
+void mkdisk_check_kernel(const char *path, struct bzimage_info *info,
+			 struct stat *st);
+/* One line of the config, and within the kernel's cmdline_size. */
+void mkdisk_check_cmdline(const char *cmdline, const char *kernel,
+			  const struct bzimage_info *info);
 
 #define MKDISK_SECTOR_SIZE	512
 #define MKDISK_MIB		(1024 * 1024)
