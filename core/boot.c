@@ -261,7 +261,7 @@ static unsigned entry_named(const struct config *cfg, const char *name)
  * before it is taken, and not taken when that fails: it would come back
  * at every boot. buf: room for /loader's names and two blocks.
  */
-static void boot_read_env(struct config *cfg, char *buf)
+static bool boot_read_env(struct config *cfg, char *buf)
 {
 	uint8_t *block = (uint8_t *)buf + BLS_NAMES_BYTES;
 	uint8_t *cleared = block + BOOTENV_SIZE;
@@ -274,7 +274,7 @@ static void boot_read_env(struct config *cfg, char *buf)
 	bool ok;
 
 	if (!dir_has(BLS_LOADER_DIR, "bzboot.env", buf, BLS_NAMES_BYTES))
-		return;
+		return false;
 	ok = file_open(BOOTENV_PATH, &f, &why);
 	if (ok && f.size != BOOTENV_SIZE)
 		why = "not 512 bytes";
@@ -283,13 +283,13 @@ static void boot_read_env(struct config *cfg, char *buf)
 	if (!ok) {
 		if (why)
 			console_printf("env: %s: %s\n", BOOTENV_PATH, why);
-		return;
+		return false;
 	}
 	err = bootenv_parse(block, &env);
 	if (err) {
 		console_printf("env: %s: %s\n", BOOTENV_PATH,
 			       bootenv_strerror(err));
-		return;
+		return false;
 	}
 	name = env.saved;
 	what = "saved default";
@@ -309,15 +309,77 @@ static void boot_read_env(struct config *cfg, char *buf)
 		}
 	}
 	if (!name[0])
-		return;
+		return false;
 	i = entry_named(cfg, name);
 	if (i == cfg->entry_count) {
 		console_printf("env: %s: %s %s: no such entry\n",
 			       BOOTENV_PATH, what, name);
-		return;
+		return false;
 	}
 	trace("env: %s %s\n", what, name);
 	cfg->default_entry = i;
+	return name == env.oneshot;
+}
+
+/*
+ * A Boot Loader Interface entry variable (an id: a bzboot.cfg entry's
+ * name, or a BLS entry's file name, with or without ".conf", as bootctl
+ * writes it) becomes the default: whether it named an entry.
+ */
+static bool bli_entry(struct config *cfg, const char *var, bool take)
+{
+	char id[CONFIG_NAME_MAX + sizeof(BLS_SUFFIX)];
+	unsigned i, n = 0;
+
+	if (!plat_loader_var(var, id, sizeof(id), take))
+		return false;
+	i = entry_named(cfg, id);
+	if (i == cfg->entry_count && has_suffix(id)) {
+		while (id[n])
+			n++;
+		id[n - (sizeof(BLS_SUFFIX) - 1)] = '\0';
+		i = entry_named(cfg, id);
+		if (i < cfg->entry_count && !cfg->entry[i].bls)
+			i = cfg->entry_count;
+	}
+	if (i == cfg->entry_count) {
+		console_printf("bli: %s %s: no such entry\n", var, id);
+		return false;
+	}
+	trace("bli: %s %s\n", var, id);
+	cfg->default_entry = i;
+	return true;
+}
+
+/*
+ * The default: LoaderEntryOneShot, else bzboot.env's one-shot, else
+ * LoaderEntryDefault, else bzboot.env's saved default (else bzboot.cfg's,
+ * else loader.conf's, set before). The timeout: LoaderConfigTimeoutOneShot,
+ * else LoaderConfigTimeout, else the config's. A variable's value is read
+ * as loader.conf's timeout is.
+ */
+static void boot_read_choices(struct config *cfg, char *buf)
+{
+	struct bls_loader_conf lc;
+	unsigned line, n;
+	char *v = buf + 64;
+
+	if (!bli_entry(cfg, "LoaderEntryOneShot", true) &&
+	    !boot_read_env(cfg, buf))
+		bli_entry(cfg, "LoaderEntryDefault", false);
+	if (!plat_loader_var("LoaderConfigTimeoutOneShot", v, 16, true) &&
+	    !plat_loader_var("LoaderConfigTimeout", v, 16, false))
+		return;
+	n = (unsigned)fmt_snprintf(buf, 64, "timeout %s", v);
+	if (bls_parse_loader_conf(buf, n, &lc, &line) ||
+	    !lc.has_timeout) {
+		console_printf("bli: LoaderConfigTimeout %s: %s\n", v,
+			       bls_strerror(BLS_ERR_BAD_TIMEOUT));
+		return;
+	}
+	trace("bli: timeout %s\n", v);
+	cfg->timeout_s = lc.timeout_s;
+	cfg->menu_force = lc.menu_force;
 }
 
 bool boot_read_config(struct config *cfg)
@@ -361,7 +423,7 @@ bool boot_read_config(struct config *cfg)
 	if (ok || missing)
 		bls_read(cfg, text);
 	if ((ok || missing) && cfg->entry_count)
-		boot_read_env(cfg, text);
+		boot_read_choices(cfg, text);
 	plat_free(text);
 	if (cfg->entry_count == 0) {
 		if (ok)

@@ -17,6 +17,11 @@ void phase_start(void)
 	start = last = phase_tsc();
 }
 
+uint64_t phase_started(void)
+{
+	return start;
+}
+
 uint64_t phase_disk_begin(void)
 {
 	return phase_tsc();

@@ -46,6 +46,8 @@ static inline uint32_t phase_div(uint64_t n, uint32_t d)
 
 /* The loader's start: its first instruction in C, before any set-up. */
 void phase_start(void);
+/* The counter's value then (efi/bli.c's LoaderTimeInitUSec). */
+uint64_t phase_started(void);
 
 /*
  * A step done: with the trace on, one line `trace: phase NAME ...` with

@@ -136,6 +136,15 @@ int plat_fs_readdir(const char *path, void *fs, char *name, size_t size);
 void plat_measure_config(const void *text, size_t len);
 
 /*
+ * A Boot Loader Interface variable (systemd's, docs/menu.md) as ASCII
+ * into value (size bytes, NUL included): false when there is none, it
+ * does not fit or is not ASCII. take: delete it first, and false when
+ * that fails (a one-shot that stays would be taken at every boot). Only
+ * the UEFI loader has them; stage2 has none.
+ */
+bool plat_loader_var(const char *name, char *value, size_t size, bool take);
+
+/*
  * Load the entry's kernel and initrd(s), build what the kernel is handed,
  * and jump. Returns only when the entry cannot be booted, after printing
  * why and giving back what it took.

@@ -27,6 +27,7 @@
  * good: one message, and the firmware's file reads (file.c) do the rest.
  */
 #include "ata.h"
+#include "bli.h"
 #include "devpath.h"
 #include "fmt.h"
 #include "loader.h"
@@ -405,42 +406,31 @@ static const char *ata_check(struct loader *ld, char *why, size_t size)
  */
 static void ata_trace_partition(struct loader *ld)
 {
-	EFI_LOADED_IMAGE *image;
-	EFI_DEVICE_PATH *dp;
 	HARDDRIVE_DEVICE_PATH hd;
 	char sig[GPT_GUID_TEXT];
 
-	if (!ld->trace ||
-	    EFI_ERROR(BS->HandleProtocol(ld->image, &LoadedImageProtocol,
-					 (void **)&image)) ||
-	    EFI_ERROR(BS->HandleProtocol(image->DeviceHandle,
-					 &DevicePathProtocol, (void **)&dp)))
+	if (!ld->trace)
 		return;
-	for (; !IsDevicePathEnd(dp); dp = NextDevicePathNode(dp)) {
-		if (DevicePathType(dp) != MEDIA_DEVICE_PATH ||
-		    DevicePathSubType(dp) != MEDIA_HARDDRIVE_DP)
-			continue;
-		/* Device path nodes need not be aligned. */
-		BS->CopyMem(&hd, dp, sizeof(hd));
-		if (hd.SignatureType == SIGNATURE_TYPE_GUID) {
-			struct gpt_guid g;
-
-			BS->CopyMem(&g, hd.Signature, sizeof(g));
-			gpt_guid_format(&g, sig);
-		} else {
-			uint32_t mbr_sig;
-
-			BS->CopyMem(&mbr_sig, hd.Signature, sizeof(mbr_sig));
-			fmt_snprintf(sig, sizeof(sig), "0x%08x", mbr_sig);
-		}
-		console_trace(ld, "trace: boot partition HD(%u,%s,%s,0x%llx,"
-			      "0x%llx)\n", hd.PartitionNumber,
-			      hd.SignatureType == SIGNATURE_TYPE_GUID ? "GPT" :
-			      "MBR", sig, (unsigned long long)hd.PartitionStart,
-			      (unsigned long long)hd.PartitionSize);
+	if (!bli_boot_partition(ld, &hd)) {
+		console_trace(ld, "trace: boot partition none (no HD() node)\n");
 		return;
 	}
-	console_trace(ld, "trace: boot partition none (no HD() node)\n");
+	if (hd.SignatureType == SIGNATURE_TYPE_GUID) {
+		struct gpt_guid g;
+
+		BS->CopyMem(&g, hd.Signature, sizeof(g));
+		gpt_guid_format(&g, sig);
+	} else {
+		uint32_t mbr_sig;
+
+		BS->CopyMem(&mbr_sig, hd.Signature, sizeof(mbr_sig));
+		fmt_snprintf(sig, sizeof(sig), "0x%08x", mbr_sig);
+	}
+	console_trace(ld, "trace: boot partition HD(%u,%s,%s,0x%llx,0x%llx)\n",
+		      hd.PartitionNumber,
+		      hd.SignatureType == SIGNATURE_TYPE_GUID ? "GPT" : "MBR",
+		      sig, (unsigned long long)hd.PartitionStart,
+		      (unsigned long long)hd.PartitionSize);
 }
 
 void ata_open_boot_disk(struct loader *ld)

@@ -23,7 +23,8 @@ EFI_LDS := /usr/lib/elf_x86_64_efi.lds
 EFI_LIBDIR := /usr/lib
 
 EFI_SRCS := efi/main.c efi/console.c efi/file.c efi/platform.c efi/memory.c \
-	efi/video.c efi/acpi.c efi/linux.c efi/ata.c efi/lib.c efi/trust.c
+	efi/video.c efi/acpi.c efi/linux.c efi/ata.c efi/lib.c efi/trust.c \
+	efi/bli.c
 EFI_COMMON := fmt bls bootenv bzimage config crc32 fat gpt placement \
 	placement_e820 sha256 tcg
 # The loader core and the drivers, compiled again for EFI: the serial
@@ -46,6 +47,11 @@ EFI_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .rodata \
 	-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc
 
 all: $(EFI_BIN)
+
+# LoaderInfo's version: the commit the loader was built from.
+BZBOOT_VERSION := $(shell git describe --always --dirty 2>/dev/null || \
+	echo unknown)
+$(BUILD)/efi/bli.o: EFI_CFLAGS += -DBZBOOT_VERSION='"$(BZBOOT_VERSION)"'
 
 $(BUILD)/efi/%.o: efi/%.c
 	$(quiet) CC $@

@@ -18,6 +18,7 @@
  * key tries the next entry (R reboots); when none is left, a key reboots.
  * Nothing loops or reboots by itself.
  */
+#include "bli.h"
 #include "boot.h"
 #include "load.h"
 #include "loader.h"
@@ -60,6 +61,8 @@ static void boot_entry(struct loader *ld)
 
 	linux_trace_handover(ld);
 	load_say_starting();
+	/* Before the final map: a variable write may allocate memory. */
+	bli_exec_time();
 
 	/*
 	 * Final map -> e820 and efi_info, then ExitBootServices. A failure
@@ -82,6 +85,7 @@ void plat_boot_entry(const struct config_entry *entry)
 	struct loader *ld = platform_loader;
 
 	ld->entry = entry;
+	bli_selected(entry);
 	boot_entry(ld);
 	/* It failed and said why: give back what it allocated. */
 	linux_unload(ld);
@@ -170,6 +174,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (!trust_check_secure_boot(ld))
 		console_fatal();
 	ld->trace = trace_on;
+	bli_export(ld);
 	if (ld->cfg.gdb)
 		gdb_wait(ld);
 

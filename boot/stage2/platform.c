@@ -130,6 +130,16 @@ void plat_measure_config(const void *text, size_t len)
 	(void)len;
 }
 
+/* The Boot Loader Interface is UEFI's: no variables here. */
+bool plat_loader_var(const char *name, char *value, size_t size, bool take)
+{
+	(void)name;
+	(void)value;
+	(void)size;
+	(void)take;
+	return false;
+}
+
 void plat_boot_entry(const struct config_entry *entry)
 {
 	linux_boot(entry, e820_map, e820_len);

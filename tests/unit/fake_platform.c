@@ -61,6 +61,11 @@ static struct {
 	unsigned snap_row;
 	char snap[SCREEN_COLS + 1];
 	char cmdline[CONFIG_CMDLINE_MAX];
+	struct {
+		const char *name, *value;
+	} var[4];
+	unsigned vars;
+	bool var_delete_fails;
 	jmp_buf end;
 } fake;
 
@@ -461,6 +466,42 @@ void plat_measure_config(const void *text, size_t len)
 {
 	(void)text;
 	(void)len;
+}
+
+void fake_loader_var(const char *name, const char *value)
+{
+	if (fake.vars < 4)
+		fake.var[fake.vars++].name = name;
+	fake.var[fake.vars - 1].value = value;
+}
+
+void fake_loader_var_delete_fails(void)
+{
+	fake.var_delete_fails = true;
+}
+
+const char *fake_loader_var_value(const char *name)
+{
+	for (unsigned i = 0; i < fake.vars; i++)
+		if (fake.var[i].value && !strcmp(fake.var[i].name, name))
+			return fake.var[i].value;
+	return NULL;
+}
+
+bool plat_loader_var(const char *name, char *value, size_t size, bool take)
+{
+	for (unsigned i = 0; i < fake.vars; i++) {
+		if (!fake.var[i].value || strcmp(fake.var[i].name, name) ||
+		    strlen(fake.var[i].value) >= size)
+			continue;
+		if (take && fake.var_delete_fails)
+			return false;
+		strcpy(value, fake.var[i].value);
+		if (take)
+			fake.var[i].value = NULL;
+		return true;
+	}
+	return false;
 }
 
 void plat_boot_entry(const struct config_entry *entry)

@@ -53,6 +53,15 @@ void fake_no_memory(void);
 /* Entries whose plat_boot_entry() "starts the kernel"; others fail. */
 void fake_bootable(const char *name);
 
+/*
+ * A Boot Loader Interface variable plat_loader_var() gives (value not
+ * copied; a take deletes it); at most four. Deleting can be made to fail.
+ */
+void fake_loader_var(const char *name, const char *value);
+void fake_loader_var_delete_fails(void);
+/* Its value now, NULL when deleted or never set. */
+const char *fake_loader_var_value(const char *name);
+
 /* Run fn; how it ended. */
 enum fake_end fake_run(void (*fn)(void));
 

@@ -1233,6 +1233,86 @@ static void test_env(void)
 	      fake_screen());
 }
 
+/* --- The Boot Loader Interface's variables --------------------------- */
+
+/* Like env_boot(), with the variables set first (NULL: none). */
+static const char *bli_boot(uint8_t *img, uint64_t sectors, const char *one,
+			    const char *def)
+{
+	fake_reset();
+	if (one)
+		fake_loader_var("LoaderEntryOneShot", one);
+	if (def)
+		fake_loader_var("LoaderEntryDefault", def);
+	fake_disk(img, sectors, 0);
+	fake_disk_sectors_for_test = sectors;
+	fake_run(run_mount_and_read);
+	return read_ok ? cfg.entry[cfg.default_entry].name : "(failed)";
+}
+
+static void test_bli(void)
+{
+	static const char three[] = "timeout 3\nentry a\n kernel /k\n"
+				    "entry b\n kernel /k\nentry c\n kernel /k\n";
+	struct bootenv env = { "c", "b" }, got;
+	uint64_t sectors = 0;
+	uint8_t *img = env_image(&env, &sectors);
+
+	CHECK(img != NULL, "bli: the test image was built");
+	if (!img)
+		return;
+	/* The variable's one-shot first; bzboot.env's stays for later. */
+	CHECK_STREQ(bli_boot(img, sectors, "c", "a"), "c", "bli: "
+		    "LoaderEntryOneShot over everything");
+	CHECK(fake_loader_var_value("LoaderEntryOneShot") == NULL,
+	      "bli: LoaderEntryOneShot deleted");
+	CHECK(fake_disk_writes() == 0 && env_on_disk(img, sectors, &got) ==
+	      BOOTENV_OK && !strcmp(got.oneshot, "b"),
+	      "bli: bzboot.env's one-shot kept for the next boot");
+	CHECK_STREQ(bli_boot(img, sectors, NULL, "a"), "b", "bli: "
+		    "bzboot.env's one-shot over LoaderEntryDefault");
+	CHECK_STREQ(bli_boot(img, sectors, NULL, "a"), "a", "bli: "
+		    "LoaderEntryDefault over bzboot.env's saved default");
+	CHECK_STREQ(bli_boot(img, sectors, NULL, NULL), "c", "bli: no "
+		    "variable: bzboot.env's saved default");
+	/* A one-shot that cannot be deleted is not taken. */
+	fake_reset();
+	fake_loader_var("LoaderEntryOneShot", "b");
+	fake_loader_var_delete_fails();
+	fake_disk(img, sectors, 0);
+	fake_run(run_mount_and_read);
+	CHECK(read_ok && !strcmp(cfg.entry[cfg.default_entry].name, "c"),
+	      "bli: a one-shot that cannot be deleted is not taken");
+	/* Unknown ids; ".conf" only names a BLS entry. */
+	CHECK_STREQ(bli_boot(img, sectors, "zz", "a.conf"), "c", "bli: "
+		    "unknown ids: the saved default");
+	CHECK_STREQ(fake_screen(), "bli: LoaderEntryOneShot zz: no such "
+		    "entry\nbli: LoaderEntryDefault a: no such entry\n",
+		    "bli: unknown ids, said");
+	free(img);
+
+	/* Timeouts: the one-shot's, then the persistent one's. */
+	fake_reset();
+	fake_file(CONFIG_PATH, three, sizeof(three) - 1);
+	fake_loader_var("LoaderConfigTimeoutOneShot", "7");
+	fake_loader_var("LoaderConfigTimeout", "menu-force");
+	fake_run(run_read_config);
+	CHECK(read_ok && cfg.timeout_s == 7 && !cfg.menu_force &&
+	      !fake_loader_var_value("LoaderConfigTimeoutOneShot"),
+	      "bli: LoaderConfigTimeoutOneShot taken and deleted");
+	fake_run(run_read_config);
+	CHECK(read_ok && cfg.menu_force, "bli: then LoaderConfigTimeout");
+	fake_reset();
+	fake_file(CONFIG_PATH, three, sizeof(three) - 1);
+	fake_loader_var("LoaderConfigTimeout", "soon");
+	fake_run(run_read_config);
+	CHECK(read_ok && cfg.timeout_s == 3, "bli: a bad timeout: the "
+	      "config's");
+	CHECK_STREQ(fake_screen(), "bli: LoaderConfigTimeout soon: timeout: "
+		    "expected seconds, menu-force or menu-hidden\n",
+		    "bli: a bad timeout, said");
+}
+
 /* --- BLS entries beside bzboot.cfg ----------------------------------- */
 
 #define BLS_ENTRY(v) \
@@ -1368,6 +1448,7 @@ int main(void)
 	test_enrolled();
 	test_file_layer();
 	test_env();
+	test_bli();
 	test_enrolled_menu();
 	test_bls_read();
 	return check_end();
