@@ -39,6 +39,14 @@
 #                  LoaderEntries starts with the first entry,
 #                  LoaderEntrySelected names the booted one, and
 #                  LoaderTimeExecUSec > LoaderTimeInitUSec > 0.
+#   uefi-bli-efivarfs  the same from the booted guest: Debian's kernel with
+#                  an efivars initramfs (mkinitramfs.sh --mode efivars) on
+#                  q35 with a private OVMF variable store, three boots:
+#                  1. the default, first: the guest prints the variables
+#                     (checked as above, from efivarfs) and writes
+#                     LoaderEntryOneShot=second;
+#                  2. second boots (its token), the one-shot is gone;
+#                  3. first again.
 # Every case prints `PASS: NAME` or `FAIL: NAME: why`; the run ends with
 # `N passed, N failed`. Logs stay in build/tests/menu/logs/.
 set -uo pipefail
@@ -491,6 +499,89 @@ entry second
         { WHY="LoaderTimeInitUSec $init, LoaderTimeExecUSec $exec: not 0 < init < exec"; return 1; }
 }
 
+KERNEL=${KERNEL:-$BUILD/kernels/vmlinuz-amd64}
+
+# efi_boot NAME VARS: boot IMG on q35 under OVMF with the variable store
+# VARS (kept from run to run); the serial log is LOG.
+efi_boot() {
+    local vars=$QEMU_LOG_DIR/$1-vars.fd
+    LOG=$QEMU_LOG_DIR/$1.log
+    rm -f "$LOG"
+    qemu_cmd "$1" --fw uefi --machine q35 --mem 512 --disk "$IMG" \
+        --limit "$LIMIT_UEFI" || { WHY=$QEMU_ERROR; return 1; }
+    [ -f "$2" ] && cp "$2" "$vars"
+    nice "${QEMU_CMD[@]}" >"$QEMU_LOG_DIR/$1.stderr" 2>&1 </dev/null
+    STATUS=$?
+    cp "$vars" "$2" || { WHY="cannot keep $vars"; return 1; }
+    sed -i 's/\r//g' "$LOG"
+    [ "$STATUS" = 0 ] ||
+        { WHY="QEMU ended with status $STATUS ($LOG)"; return 1; }
+    ! grep -a "^BZBLI error=" "$LOG" ||
+        { WHY=$(grep -a "^BZBLI error=" "$LOG" | head -n 1); return 1; }
+}
+
+# bzbli NAME: the value of the guest's line `BZBLI NAME=VALUE`.
+bzbli() {
+    sed -n "s/^BZBLI $1=//p" "$LOG" | head -n 1
+}
+
+case_bli_efivarfs() {
+    local t1 t2 guid init exec vars=$dir/$1-vars.fd
+    t1=$(token_new)
+    t2=$(token_new)
+    [ -r "$KERNEL" ] || { WHY="$KERNEL is missing (tests/qemu/fetch-kernel.sh amd64)"; return 1; }
+    bash tests/qemu/mkinitramfs.sh --arch amd64 --mode efivars \
+        --out "$dir/efivars.img" >"$dir/$1.initramfs.txt" 2>&1 ||
+        { WHY="mkinitramfs: $(tail -n 1 "$dir/$1.initramfs.txt")"; return 1; }
+    rm -f "$dir/$1.img" "$vars"
+    "$MKDISK" -o "$dir/$1.img" --gpt --kernel "$KERNEL" \
+        --initrd "$dir/efivars.img" --cmdline "$CMDLINE" \
+        >"$dir/$1.mkdisk.txt" 2>&1 ||
+        { WHY=$(tail -n 1 "$dir/$1.mkdisk.txt"); return 1; }
+    IMG=$dir/$1.img
+    mput "$IMG" /bzboot.cfg "timeout 0
+default first
+entry first
+	kernel /boot/vmlinuz
+	initrd /boot/initrd-1.img
+	cmdline $CMDLINE bzbli=$t1 bzbli.oneshot=second
+entry second
+	kernel /boot/vmlinuz
+	initrd /boot/initrd-1.img
+	cmdline $CMDLINE bzbli=$t2
+" || { WHY="mcopy failed"; return 1; }
+    guid=$(sfdisk -d "$IMG" 2>/dev/null |
+        sed -n 's/.*type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, uuid=\([0-9A-F-]*\).*/\1/p')
+    [ -n "$guid" ] || { WHY="sfdisk: no ESP GUID in $IMG"; return 1; }
+
+    # 1: the default; the guest sets the one-shot.
+    efi_boot "$1" "$vars" || return 1
+    want "BZBLI cmdline=$CMDLINE bzbli=$t1 bzbli.oneshot=second" || return 1
+    want "BZBLI LoaderEntrySelected=first" || return 1
+    want "BZBLI LoaderEntries=first second" || return 1
+    want "BZBLI LoaderDevicePartUUID=$guid" || return 1
+    want "BZBLI LoaderEntryOneShot missing" || return 1
+    grep -aq "^BZBLI LoaderInfo=bzboot " "$LOG" ||
+        { WHY="no LoaderInfo in $LOG"; return 1; }
+    init=$(bzbli LoaderTimeInitUSec)
+    exec=$(bzbli LoaderTimeExecUSec)
+    [[ "$init" =~ ^[0-9]+$ && "$exec" =~ ^[0-9]+$ ]] &&
+        [ "$init" -gt 0 ] && [ "$exec" -gt "$init" ] ||
+        { WHY="LoaderTimeInitUSec $init, LoaderTimeExecUSec $exec: not 0 < init < exec"; return 1; }
+    want "BZBLI oneshot-set=second" || return 1
+
+    # 2: the one-shot, deleted by the loader.
+    efi_boot "$1-oneshot" "$vars" || return 1
+    want "BZBLI cmdline=$CMDLINE bzbli=$t2" || return 1
+    want "BZBLI LoaderEntrySelected=second" || return 1
+    want "BZBLI LoaderEntryOneShot missing" || return 1
+
+    # 3: the default again.
+    efi_boot "$1-again" "$vars" || return 1
+    want "BZBLI cmdline=$CMDLINE bzbli=$t1 bzbli.oneshot=second" || return 1
+    want "BZBLI LoaderEntrySelected=first"
+}
+
 # check NAME CASE FW: one case, its PASS or FAIL line.
 check() {
     WHY=
@@ -510,5 +601,6 @@ for fw in bios uefi; do
     run "$fw-oneshot" check case_oneshot "$fw"
 done
 run uefi-bli check case_bli uefi
+run uefi-bli-efivarfs check case_bli_efivarfs uefi
 [ "$list_only" -eq 1 ] && exit 0
 finish

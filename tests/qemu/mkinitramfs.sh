@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# mkinitramfs.sh --arch amd64|i386 --out FILE [--mode test|shell|payload|rootfs]
+# mkinitramfs.sh --arch amd64|i386 --out FILE [--mode test|shell|payload|rootfs|efivars]
 #     [--payload-size BYTES] [--name NAME] [--pad-to BYTES]
 #     [--compress gzip|none]
 #
@@ -29,6 +29,10 @@
 #            them, mounts root=PARTUUID=... and switch_roots into it. No
 #            payload. A separate image: the test one stays as small as the
 #            benchmarks expect.
+#   efivars  busybox, tests/qemu/initramfs/efivars-init as /init, and
+#            efivarfs.ko (Debian builds it as a module) the same way: the
+#            Boot Loader Interface test (tests/menu) reads and writes EFI
+#            variables with it.
 # busybox is the installed /bin/busybox for amd64 and the one of Debian's
 # busybox-static:i386 package (fetched into $BUILD/cache) for i386.
 # --pad-to adds a random, so incompressible, /pad file and pads the archive
@@ -73,11 +77,10 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$out" ] || usage
 case $arch in amd64 | i386) ;; *) usage ;; esac
-case $mode in test | shell | payload | rootfs) ;; *) usage ;; esac
+case $mode in test | shell | payload | rootfs | efivars) ;; *) usage ;; esac
 case $compress in gzip | none) ;; *) usage ;; esac
 [ -n "$payload_size" ] || case $mode in
     test | payload) payload_size=1048576 ;;
-    rootfs) payload_size=0 ;;
     *) payload_size=0 ;;
 esac
 [[ $payload_size =~ ^[0-9]+$ ]] ||
@@ -171,7 +174,7 @@ add_modules() {
         [ -n "$file" ] || file=$(find "$dir" -name "${name//_/-}.ko" | head -n 1)
         [ -n "$file" ] || file=$(find "$dir" -name "${name//-/_}.ko" | head -n 1)
         [ -n "$file" ] ||
-            lib_die "$dir: no $name.ko (add its directory to ROOTFS_MODULE_DIRS)"
+            lib_die "$dir: no $name.ko (add its directory to the mode's list)"
         # shellcheck disable=SC2046 # a list of names
         add_modules "$dir" $(module_deps "$file")
         cp "$file" "$tree/lib/modules/$name.ko" || exit 1
@@ -179,10 +182,12 @@ add_modules() {
     done
 }
 
-# rootfs_modules: the modules of the kernel package for $arch, taken out
-# once into $BUILD/cache/modules-PACKAGE/.
-rootfs_modules() {
-    local karch=amd64 pkg deb dir patterns=() d
+# kernel_modules TAG DIRS NAME...: the modules NAME... of the kernel
+# package for $arch, from its directories DIRS, taken out once into
+# $BUILD/cache/modulesTAG-PACKAGE/.
+kernel_modules() {
+    local karch=amd64 pkg deb dir patterns=() d tag=$1 dirs=$2
+    shift 2
     [ "$arch" = amd64 ] || karch=686
     pkg=$BUILD/kernels/vmlinuz-$karch.pkg
     [ -r "$pkg" ] ||
@@ -190,11 +195,11 @@ rootfs_modules() {
     deb=$BUILD/cache/$(cat "$pkg")
     [ -r "$deb" ] || lib_die "$deb missing: run tests/qemu/fetch-kernel.sh $karch"
     lib_need objcopy binutils
-    dir=$BUILD/cache/modules-$(basename "$deb" .deb)
+    dir=$BUILD/cache/modules$tag-$(basename "$deb" .deb)
     if [ ! -f "$dir/.complete" ]; then
         rm -rf "$dir"
         mkdir -p "$dir"
-        for d in $ROOTFS_MODULE_DIRS; do
+        for d in $dirs; do
             patterns+=("./lib/modules/*/kernel/$d*")
         done
         dpkg-deb --fsys-tarfile "$deb" |
@@ -204,20 +209,23 @@ rootfs_modules() {
     fi
     mkdir -p "$tree/lib/modules"
     : >"$tree/lib/modules/order"
-    # shellcheck disable=SC2086 # a list of names
-    add_modules "$dir" $ROOTFS_MODULES
+    add_modules "$dir" "$@"
 }
 
 payload_files=()
 case $mode in
-test | shell | rootfs)
+test | shell | rootfs | efivars)
     mkdir -p "$tree"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc}
     install_file "$busybox" bin/busybox 0755
     ln -s busybox "$tree/bin/sh"
     if [ "$mode" = rootfs ]; then
         install_file "$src/rootfs-init" init 0755
         mkdir -p "$tree/newroot"
-        rootfs_modules
+        # shellcheck disable=SC2086 # a list of names
+        kernel_modules "" "$ROOTFS_MODULE_DIRS" $ROOTFS_MODULES
+    elif [ "$mode" = efivars ]; then
+        install_file "$src/efivars-init" init 0755
+        kernel_modules -efivars fs/efivarfs efivarfs
     elif [ "$mode" = test ]; then
         install_file "$src/test-init" init 0755
         [ "$payload_size" -eq 0 ] || payload_files=(payload)
