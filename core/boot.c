@@ -329,26 +329,25 @@ static bool boot_read_env(struct config *cfg, char *buf)
 static bool bli_entry(struct config *cfg, const char *var, bool take)
 {
 	char id[CONFIG_NAME_MAX + sizeof(BLS_SUFFIX)];
-	unsigned i, n = 0;
+	const struct config_entry *e;
+	const char *n, *rest;
+	unsigned i;
 
 	if (!plat_loader_var(var, id, sizeof(id), take))
 		return false;
-	i = entry_named(cfg, id);
-	if (i == cfg->entry_count && has_suffix(id)) {
-		while (id[n])
-			n++;
-		id[n - (sizeof(BLS_SUFFIX) - 1)] = '\0';
-		i = entry_named(cfg, id);
-		if (i < cfg->entry_count && !cfg->entry[i].bls)
-			i = cfg->entry_count;
+	for (i = 0; i < cfg->entry_count; i++) {
+		e = &cfg->entry[i];
+		for (n = e->name, rest = id; *n && *n == *rest; n++, rest++)
+			;
+		if (!*n && (!*rest ||
+			    (e->bls && bls_glob_match(BLS_SUFFIX, rest)))) {
+			trace("bli: %s %s\n", var, id);
+			cfg->default_entry = i;
+			return true;
+		}
 	}
-	if (i == cfg->entry_count) {
-		console_printf("bli: %s %s: no such entry\n", var, id);
-		return false;
-	}
-	trace("bli: %s %s\n", var, id);
-	cfg->default_entry = i;
-	return true;
+	console_printf("bli: %s %s: no such entry\n", var, id);
+	return false;
 }
 
 /*

@@ -26,18 +26,19 @@ static void widen(CHAR16 *to, const char *s, size_t len)
 		*to++ = (uint8_t)*s++;
 }
 
-/* A volatile variable holding len chars of s (its NULs included). */
+/*
+ * A volatile variable holding len chars of s (its NULs included; at most
+ * LIST_MAX).
+ */
+#define LIST_MAX	(CONFIG_MAX_ENTRIES * (CONFIG_NAME_MAX + 5))
 static void set_var(const char *name, const char *s, size_t len)
 {
-	CHAR16 name16[32], *v = plat_alloc(len * sizeof(CHAR16));
+	CHAR16 name16[32], v[LIST_MAX];
 
 	widen(name16, name, 32);
-	if (!v)
-		return;
 	widen(v, s, len);
 	RT->SetVariable(name16, &bli_guid, EFI_VARIABLE_BOOTSERVICE_ACCESS |
 			EFI_VARIABLE_RUNTIME_ACCESS, len * sizeof(CHAR16), v);
-	plat_free(v);
 }
 
 static void set_string(const char *name, const char *s)
@@ -87,15 +88,6 @@ bool plat_loader_var(const char *name, char *value, size_t size, bool take)
 	return i > 0;
 }
 
-/* With the trace on: a variable as the firmware now holds it. */
-static void trace_var(const char *name)
-{
-	char v[CONFIG_NAME_MAX + 8];
-
-	if (platform_loader->trace && plat_loader_var(name, v, sizeof(v), false))
-		console_trace(platform_loader, "trace: bli: %s %s\n", name, v);
-}
-
 bool bli_boot_partition(const struct loader *ld, HARDDRIVE_DEVICE_PATH *hd)
 {
 	EFI_LOADED_IMAGE *image;
@@ -121,15 +113,13 @@ void bli_export(struct loader *ld)
 {
 	/* Timeouts, default and one-shot entries: systemd's bits 0 to 3. */
 	static const uint64_t features = 0xf;
-	char list[CONFIG_MAX_ENTRIES * (CONFIG_NAME_MAX + 5)];
+	char list[LIST_MAX];
 	char guid[GPT_GUID_TEXT];
 	HARDDRIVE_DEVICE_PATH hd;
 	size_t n = 0;
 
 	set_string("LoaderInfo", "bzboot " BZBOOT_VERSION);
-	trace_var("LoaderInfo");
 	set_time("LoaderTimeInitUSec", phase_started());
-	trace_var("LoaderTimeInitUSec");
 	RT->SetVariable(L"LoaderFeatures", &bli_guid,
 			EFI_VARIABLE_BOOTSERVICE_ACCESS |
 			EFI_VARIABLE_RUNTIME_ACCESS, sizeof(features),
@@ -140,8 +130,7 @@ void bli_export(struct loader *ld)
 					  ld->cfg.entry[i].bls ? ".conf" : "")
 		     + 1;
 	set_var("LoaderEntries", list, n);
-	/* The first id only: the trace reads up to the first NUL. */
-	trace_var("LoaderEntries");
+
 	/*
 	 * The partition's unique GUID, only on a GPT disk: systemd-boot sets
 	 * none for an MBR partition.
@@ -151,7 +140,6 @@ void bli_export(struct loader *ld)
 		return;
 	gpt_guid_format((const struct gpt_guid *)hd.Signature, guid);
 	set_string("LoaderDevicePartUUID", guid);
-	trace_var("LoaderDevicePartUUID");
 }
 
 void bli_selected(const struct config_entry *e)
@@ -160,11 +148,9 @@ void bli_selected(const struct config_entry *e)
 
 	fmt_snprintf(id, sizeof(id), "%s%s", e->name, e->bls ? ".conf" : "");
 	set_string("LoaderEntrySelected", id);
-	trace_var("LoaderEntrySelected");
 }
 
 void bli_exec_time(void)
 {
 	set_time("LoaderTimeExecUSec", phase_tsc());
-	trace_var("LoaderTimeExecUSec");
 }

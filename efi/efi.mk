@@ -51,7 +51,8 @@ all: $(EFI_BIN)
 # LoaderInfo's version: the commit the loader was built from.
 BZBOOT_VERSION := $(shell git describe --always --dirty 2>/dev/null || \
 	echo unknown)
-$(BUILD)/efi/bli.o: EFI_CFLAGS += -DBZBOOT_VERSION='"$(BZBOOT_VERSION)"'
+# -Os: nothing here is on a hot path, and the image's budget is tight.
+$(BUILD)/efi/bli.o: EFI_CFLAGS += -Os -DBZBOOT_VERSION='"$(BZBOOT_VERSION)"'
 
 $(BUILD)/efi/%.o: efi/%.c
 	$(quiet) CC $@

@@ -34,16 +34,15 @@
 #                  the first boot takes second and clears the one-shot in
 #                  /loader/bzboot.env; a second boot of the same disk takes
 #                  the default, first.
-#   uefi-bli       GPT image, two entries, trace on: the loader's trace lines read back what it
-#                  set: LoaderDevicePartUUID is the ESP's GUID (sfdisk),
-#                  LoaderEntries starts with the first entry,
-#                  LoaderEntrySelected names the booted one, and
-#                  LoaderTimeExecUSec > LoaderTimeInitUSec > 0.
-#   uefi-bli-efivarfs  the same from the booted guest: Debian's kernel with
-#                  an efivars initramfs (mkinitramfs.sh --mode efivars) on
-#                  q35 with a private OVMF variable store, three boots:
+#   uefi-bli-efivarfs  the Boot Loader Interface: Debian's kernel with an
+#                  efivars initramfs (mkinitramfs.sh --mode efivars) on a
+#                  GPT image, q35 with a private OVMF variable store, three
+#                  boots:
 #                  1. the default, first: the guest prints the variables
-#                     (checked as above, from efivarfs) and writes
+#                     from efivarfs: LoaderDevicePartUUID is the ESP's GUID
+#                     (sfdisk), LoaderEntries "first second",
+#                     LoaderEntrySelected first, LoaderTimeExecUSec >
+#                     LoaderTimeInitUSec > 0; then it writes
 #                     LoaderEntryOneShot=second;
 #                  2. second boots (its token), the one-shot is gone;
 #                  3. first again.
@@ -460,45 +459,6 @@ entry second
     want "probe: cmdline=$CMDLINE bzonce=$t1"
 }
 
-# bli_value NAME: the value of the trace line `trace: bli: NAME VALUE`.
-bli_value() {
-    sed -n "s/^trace: bli: $1 //p" "$LOG" | head -n 1
-}
-
-case_bli() {
-    local fw=$2 t1 t2 guid init exec
-    t1=$(token_new)
-    t2=$(token_new)
-    image "$1" --gpt || return 1
-    mput "$IMG" /bzboot.cfg "timeout 0
-trace on
-entry first
-	kernel /boot/vmlinuz
-	initrd /boot/initrd-1.img
-	cmdline $CMDLINE bzbli=$t1
-entry second
-	kernel /boot/vmlinuz
-	initrd /boot/initrd-1.img
-	cmdline $CMDLINE bzbli=$t2
-" || { WHY="mcopy failed"; return 1; }
-    # The ESP's unique GUID (partition 1 is the BIOS boot partition).
-    guid=$(sfdisk -d "$IMG" 2>/dev/null |
-        sed -n 's/.*type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, uuid=\([0-9A-F-]*\).*/\1/p')
-    [ -n "$guid" ] || { WHY="sfdisk: no ESP GUID in $IMG"; return 1; }
-    boot_keys "$1" "$fw" "" "" || return 1
-    want "probe: cmdline=$CMDLINE bzbli=$t1" || return 1
-    want "trace: bli: LoaderDevicePartUUID $guid" || return 1
-    want "trace: bli: LoaderEntries first" || return 1
-    want "trace: bli: LoaderEntrySelected first" || return 1
-    grep -aq "^trace: bli: LoaderInfo bzboot " "$LOG" ||
-        { WHY="no LoaderInfo line in $LOG"; return 1; }
-    init=$(bli_value LoaderTimeInitUSec)
-    exec=$(bli_value LoaderTimeExecUSec)
-    [[ "$init" =~ ^[0-9]+$ && "$exec" =~ ^[0-9]+$ ]] &&
-        [ "$init" -gt 0 ] && [ "$exec" -gt "$init" ] ||
-        { WHY="LoaderTimeInitUSec $init, LoaderTimeExecUSec $exec: not 0 < init < exec"; return 1; }
-}
-
 KERNEL=${KERNEL:-$BUILD/kernels/vmlinuz-amd64}
 
 # efi_boot NAME VARS: boot IMG on q35 under OVMF with the variable store
@@ -600,7 +560,6 @@ for fw in bios uefi; do
     run "$fw-bls-newest" check case_bls_newest "$fw"
     run "$fw-oneshot" check case_oneshot "$fw"
 done
-run uefi-bli check case_bli uefi
 run uefi-bli-efivarfs check case_bli_efivarfs uefi
 [ "$list_only" -eq 1 ] && exit 0
 finish
