@@ -470,9 +470,14 @@ void plat_measure_config(const void *text, size_t len)
 
 void fake_loader_var(const char *name, const char *value)
 {
-	if (fake.vars < 4)
+	unsigned i;
+
+	for (i = 0; i < fake.vars && strcmp(fake.var[i].name, name); i++)
+		;
+	if (i == fake.vars && fake.vars < 4)
 		fake.var[fake.vars++].name = name;
-	fake.var[fake.vars - 1].value = value;
+	if (i < fake.vars)
+		fake.var[i].value = value;
 }
 
 void fake_loader_var_delete_fails(void)

@@ -55,7 +55,8 @@ void fake_bootable(const char *name);
 
 /*
  * A Boot Loader Interface variable plat_loader_var() gives (value not
- * copied; a take deletes it); at most four. Deleting can be made to fail.
+ * copied; a take deletes it; set again: replaced); at most four.
+ * Deleting can be made to fail.
  */
 void fake_loader_var(const char *name, const char *value);
 void fake_loader_var_delete_fails(void);

@@ -1287,7 +1287,7 @@ static void test_bli(void)
 	CHECK_STREQ(bli_boot(img, sectors, "zz", "a.conf"), "c", "bli: "
 		    "unknown ids: the saved default");
 	CHECK_STREQ(fake_screen(), "bli: LoaderEntryOneShot zz: no such "
-		    "entry\nbli: LoaderEntryDefault a: no such entry\n",
+		    "entry\nbli: LoaderEntryDefault a.conf: no such entry\n",
 		    "bli: unknown ids, said");
 	free(img);
 
@@ -1358,6 +1358,20 @@ static void test_bls_read(void)
 		    "line\n", "bls: a bad entry says why, another "
 		    "architecture is skipped quietly");
 	CHECK_EQ(fake_allocs_live(), 0, "bls: buffer freed");
+
+	/* The Boot Loader Interface's ids: the file name, .conf or not. */
+	fake_reset();
+	fake_file(CONFIG_PATH, globals, sizeof(globals) - 1);
+	fake_file("/loader/entries/debian-6.1.0-9.conf", e9, sizeof(e9) - 1);
+	fake_file("/loader/entries/debian-6.1.0-10.conf", e10,
+		  sizeof(e10) - 1);
+	fake_loader_var("LoaderEntryDefault", "debian-6.1.0-9.conf");
+	fake_run(run_read_config);
+	CHECK(read_ok && cfg.default_entry == 1, "bls: LoaderEntryDefault "
+	      "names a BLS entry with .conf");
+	fake_loader_var("LoaderEntryDefault", "debian-6.1.0-9");
+	fake_run(run_read_config);
+	CHECK(read_ok && cfg.default_entry == 1, "bls: and without");
 
 	/* Beside bzboot.cfg's own entries, after them; loader.conf. */
 	fake_reset();
