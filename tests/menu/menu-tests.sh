@@ -530,9 +530,11 @@ entry second
         { WHY="no LoaderInfo in $LOG"; return 1; }
     init=$(bzbli LoaderTimeInitUSec)
     exec=$(bzbli LoaderTimeExecUSec)
-    [[ "$init" =~ ^[0-9]+$ && "$exec" =~ ^[0-9]+$ ]] &&
-        [ "$init" -gt 0 ] && [ "$exec" -gt "$init" ] ||
-        { WHY="LoaderTimeInitUSec $init, LoaderTimeExecUSec $exec: not 0 < init < exec"; return 1; }
+    if ! [[ "$init" =~ ^[0-9]+$ && "$exec" =~ ^[0-9]+$ ]] ||
+        [ "$init" -eq 0 ] || [ "$exec" -le "$init" ]; then
+        WHY="LoaderTimeInitUSec $init, LoaderTimeExecUSec $exec: not 0 < init < exec"
+        return 1
+    fi
     guest_ok || return 1
     want "BZBLI oneshot-set=second" || return 1
 
