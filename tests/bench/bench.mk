@@ -10,7 +10,8 @@
 #
 # `make bench BENCH_RUNS=1` for a quick look (default 5 runs per cell);
 # BENCH_FIRMWARES (bios uefi) and BENCH_BUSES (ide ahci virtio nvme) pick
-# the cells, BENCH_SIZES (small big probe; gpt: small on a GPT image) too,
+# the cells, BENCH_SIZES (small big probe; gpt: small on a GPT image;
+# hashes: big with --hashes) too,
 # and BENCH_CASES='bios-virtio-*' (globs on FW-BUS-INITRD);
 # BENCH_TIMEOUT is the limit per run.
 # bench.sh fetches Debian's kernel and makes the initrds itself, so that a

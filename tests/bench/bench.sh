@@ -20,7 +20,9 @@
 #             probe kernel (tests/probe) with 1 MiB of random bytes, to its
 #             entry line, ours only: the loader's own cost; gpt: small
 #             on a `mkdisk --gpt` image (the direct side is small's), to
-#             set GPT against MBR in one run              BENCH_SIZES
+#             set GPT against MBR in one run; hashes: big on a `mkdisk
+#             --hashes` image (the direct side is big's), what checking
+#             SHA-256 costs                               BENCH_SIZES
 #
 # serial-clock (tests/bench/serial-clock.c) starts QEMU with the serial
 # port on a pipe, stamps every line as it arrives and stops QEMU at the
@@ -41,7 +43,8 @@
 # results never fail. Environment: BUILD, QEMU, MKDISK, BENCH_RUNS,
 # BENCH_TIMEOUT (seconds per run, default 120), BENCH_FIRMWARES (default
 # "bios uefi"), BENCH_BUSES (default "ide ahci virtio nvme"), BENCH_SIZES
-# (default "small big probe"; "small gpt" compares the layouts), BENCH_CASES
+# (default "small big probe"; "small gpt" compares the layouts, "big
+# hashes" the cost of --hashes), BENCH_CASES
 # (shell globs on the cell names FW-BUS-INITRD, e.g. 'bios-virtio-*';
 # default all).
 
@@ -74,7 +77,7 @@ SIZES=${BENCH_SIZES:-small big probe}
 # The targets, ours/direct per cell (issue 15), and the loader's budget:
 # its own time (start to jump, less the disk reads) at most this share of
 # the cell's Debian boot (docs/benchmarks.md, "Budget").
-declare -A TARGET=([small]=1.10 [big]=1.15 [gpt]=1.10)
+declare -A TARGET=([small]=1.10 [big]=1.15 [gpt]=1.10 [hashes]=1.15)
 BUDGET_PCT=5
 
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || lib_die "BENCH_RUNS=$RUNS: not a number of runs"
@@ -87,8 +90,9 @@ for bus in $BUSES; do
         lib_die "BENCH_BUSES: $bus: not ide, ahci, virtio or nvme" ;; esac
 done
 for size in $SIZES; do
-    case $size in small | big | probe | gpt) ;; *)
-        lib_die "BENCH_SIZES: $size: not small, big, probe or gpt" ;; esac
+    case $size in small | big | probe | gpt | hashes) ;; *)
+        lib_die "BENCH_SIZES: $size: not small, big, probe, gpt or hashes" ;;
+    esac
 done
 [[ $LIMIT =~ ^[1-9][0-9]*$ ]] ||
     lib_die "BENCH_TIMEOUT=$LIMIT: not a number of seconds"
@@ -142,12 +146,13 @@ random_file() {
     echo "$out"
 }
 
-# disk NAME KERNEL INITRD [trace [gpt]]: a mkdisk image; with trace, its
-# /bzboot.cfg says `trace on`; with gpt, it is partitioned by GPT.
+# disk NAME KERNEL INITRD [trace [gpt|hashes]]: a mkdisk image; with trace,
+# its /bzboot.cfg says `trace on`; with gpt, it is partitioned by GPT; with
+# hashes, the config pins the kernel and the initrd by SHA-256.
 disk() {
     local out=$DIR/$1.img layout=()
     [ -x "$MKDISK" ] || { echo "$MKDISK missing (run \`make\`)" >&2; return 1; }
-    [ "${5:-}" != gpt ] || layout=(--gpt)
+    case ${5:-} in gpt) layout=(--gpt) ;; hashes) layout=(--hashes) ;; esac
     rm -f "$out"
     "$MKDISK" -o "$out" --kernel "$2" --initrd "$3" --cmdline "$CMDLINE" \
         "${layout[@]}" >"$LOGS/mkdisk-$1.txt" 2>&1 ||
@@ -174,9 +179,9 @@ for fw in $FIRMWARES; do
         done
     done
 done
-KKEY=([small]=kernel [big]=kernel [probe]=probe [gpt]=kernel)
+KKEY=([small]=kernel [big]=kernel [probe]=probe [gpt]=kernel [hashes]=kernel)
 IKEY=([small]=initrd-small [big]=initrd-big [probe]=probe-initrd
-    [gpt]=initrd-small)
+    [gpt]=initrd-small [hashes]=initrd-big)
 
 # selected (lib.sh) picks the cells BENCH_CASES names, by glob.
 set -f
@@ -205,7 +210,7 @@ make_input kernel bash tests/qemu/fetch-kernel.sh amd64
 make_input initrd-small initrd_padded initrd-1m.img "$SMALL_BYTES"
 make_input initrd-big initrd_padded initrd-64m.img "$BIG_BYTES"
 
-# disk_input KEY KERNEL-KEY INITRD-KEY [trace [gpt]]
+# disk_input KEY KERNEL-KEY INITRD-KEY [trace [gpt|hashes]]
 disk_input() {
     local key=$1 k=$2 i=$3
     if [ -z "${WANT[$key]+set}" ]; then
@@ -222,6 +227,7 @@ disk_input trace-probe probe probe-initrd trace
 disk_input trace-small kernel initrd-small trace
 disk_input trace-big kernel initrd-big trace
 disk_input trace-gpt kernel initrd-small trace gpt
+disk_input trace-hashes kernel initrd-big trace hashes
 
 # ---- runs ------------------------------------------------------------
 
