@@ -387,25 +387,6 @@ void image_hash_guids(const struct image_hash *hash, struct image_ids *ids)
 	hash_guid(hash, "root ext4", &ids->root_fs_uuid);
 }
 
-static void write_at(int fd, const char *path, const void *buf, size_t len,
-		     uint64_t offset)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = pwrite(fd, p, len, (off_t)offset);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			mkdisk_die("%s: write failed: %s", path,
-				   n < 0 ? strerror(errno) : "no progress");
-		p += n;
-		len -= (size_t)n;
-		offset += (uint64_t)n;
-	}
-}
-
 uint32_t image_partition_sectors(uint64_t disk_sectors)
 {
 	uint64_t sectors = disk_sectors - PARTITION_START_LBA;
@@ -482,10 +463,10 @@ static void write_mbr(int fd, const char *path, uint64_t disk_sectors,
 		mbr.part[1] = part;
 	}
 
-	write_at(fd, path, &mbr, sizeof(mbr), 0);
+	mkdisk_write_at(fd, path, &mbr, sizeof(mbr), 0);
 	stage2 = image_stage2(&stage2_size);
-	write_at(fd, path, stage2, stage2_size,
-		 (uint64_t)STAGE2_LBA * MKDISK_SECTOR_SIZE);
+	mkdisk_write_at(fd, path, stage2, stage2_size,
+			(uint64_t)STAGE2_LBA * MKDISK_SECTOR_SIZE);
 }
 
 /* A partition's name: ASCII into UTF-16LE, the rest zero. */
@@ -521,7 +502,7 @@ static void write_protective_mbr(int fd, const char *path,
 	memcpy(part.chs_first, chs_first, sizeof(chs_first));
 	chs_encode((uint32_t)(disk_sectors - 1), part.chs_last);
 	mbr.part[0] = part;
-	write_at(fd, path, &mbr, sizeof(mbr), 0);
+	mkdisk_write_at(fd, path, &mbr, sizeof(mbr), 0);
 }
 
 /*
@@ -582,10 +563,10 @@ static void write_gpt(int fd, const char *path, uint64_t disk_sectors,
 		/* The rest of the header's sector is zero (UEFI 5.3.2). */
 		memset(sector, 0, sizeof(sector));
 		memcpy(sector, &h, sizeof(h));
-		write_at(fd, path, sector, sizeof(sector),
-			 h.my_lba * MKDISK_SECTOR_SIZE);
-		write_at(fd, path, entries, sizeof(entries),
-			 h.entries_lba * MKDISK_SECTOR_SIZE);
+		mkdisk_write_at(fd, path, sector, sizeof(sector),
+				h.my_lba * MKDISK_SECTOR_SIZE);
+		mkdisk_write_at(fd, path, entries, sizeof(entries),
+				h.entries_lba * MKDISK_SECTOR_SIZE);
 	}
 }
 
@@ -605,8 +586,8 @@ static void write_gpt_stage2(int fd, const char *path,
 	memcpy(&info, copy + STAGE2_INFO_OFFSET, sizeof(info));
 	info.boot_partition = ids->esp_guid;
 	memcpy(copy + STAGE2_INFO_OFFSET, &info, sizeof(info));
-	write_at(fd, path, copy, size,
-		 (uint64_t)GPT_STAGE2_LBA * MKDISK_SECTOR_SIZE);
+	mkdisk_write_at(fd, path, copy, size,
+			(uint64_t)GPT_STAGE2_LBA * MKDISK_SECTOR_SIZE);
 	free(copy);
 }
 

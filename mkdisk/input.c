@@ -55,6 +55,25 @@ ssize_t mkdisk_read_full(int fd, void *buf, size_t len)
 	return (ssize_t)done;
 }
 
+void mkdisk_write_at(int fd, const char *path, const void *buf, size_t len,
+		     uint64_t offset)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = pwrite(fd, p, len, (off_t)offset);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			mkdisk_die("%s: write failed: %s", path,
+				   n < 0 ? strerror(errno) : "no progress");
+		p += n;
+		len -= (size_t)n;
+		offset += (uint64_t)n;
+	}
+}
+
 void mkdisk_check_kernel(const char *path, struct bzimage_info *info,
 			 struct stat *st)
 {

@@ -1300,16 +1300,7 @@ static void sign_efi(const struct options *opt)
 		mkdisk_die("%s: cannot read the Secure Boot certificate: %s",
 			   opt->sb_cert, strerror(errno));
 	fd = make_temp(opt->out, ".efi.", TEMP_UNSIGNED);
-	for (size_t done = 0; done < size;) {
-		ssize_t n = write(fd, efi + done, size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			mkdisk_die("%s: write failed: %s", unsigned_path,
-				   n < 0 ? strerror(errno) : "no progress");
-		done += (size_t)n;
-	}
+	mkdisk_write_at(fd, unsigned_path, efi, size, 0);
 	if (close(fd) < 0)
 		mkdisk_die("%s: close: %s", unsigned_path, strerror(errno));
 	fd = make_temp(opt->out, ".signed.", TEMP_SIGNED);

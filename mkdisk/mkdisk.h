@@ -62,6 +62,9 @@ extern const uint8_t embed_efi_start[], embed_efi_end[];
 int mkdisk_open_input(const char *path, const char *role, struct stat *st);
 /* len bytes from the start of fd (fewer at its end), or -1. */
 ssize_t mkdisk_read_full(int fd, void *buf, size_t len);
+/* len bytes of buf at offset of fd, the file at path; all or the end. */
+void mkdisk_write_at(int fd, const char *path, const void *buf, size_t len,
+		     uint64_t offset);
 /* A kernel the loaders will take, by their rules; its facts in info. */
 void mkdisk_check_kernel(const char *path, struct bzimage_info *info,
 			 struct stat *st);
